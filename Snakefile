@@ -1,0 +1,24 @@
+# Informe reproducible sobre optimizadores de redes neuronales.
+# Run: snakemake --cores 4   (see README.md)
+from snakemake.utils import min_version
+
+min_version("8.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/gradient_descent.smk"
+include: "workflow/rules/training.smk"
+include: "workflow/rules/experiments.smk"
+include: "workflow/rules/summary.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        "report/_site/informe.html",
+        "report/_site/informe.pdf",
+    default_target: True

@@ -1,0 +1,166 @@
+"""Configuration checks with Spanish messages, and the plain values the rules are built from.
+
+``check_config`` runs before Snakemake builds any job: it reports every problem at once,
+naming the key and what is allowed. Defaults are filled in by ``snakemake.utils.validate``
+afterwards (see ``workflow/rules/common.smk``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+
+TYPE_NAMES = {
+    "number": "un número",
+    "integer": "un número entero",
+    "string": "un texto",
+    "object": "un diccionario (clave: valor)",
+    "array": "una lista",
+    "boolean": "true o false",
+    "null": "null",
+}
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message (in Spanish) lists every problem."""
+
+
+def key_path(path) -> str:
+    """Dotted key for a jsonschema error path: ``training.seeds[0]``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(raíz)"
+
+
+def _allowed_keys(schema: dict) -> str:
+    return ", ".join(schema.get("properties", {})) or "ninguna"
+
+
+def describe(error: jsonschema.ValidationError) -> str:
+    """One Spanish sentence for one schema violation."""
+    key = key_path(error.absolute_path)
+    value = error.instance
+    kind = error.validator
+    if kind == "additionalProperties" and error.validator_value is False:
+        known = set(error.schema.get("properties", {}))
+        unknown = [name for name in value if name not in known]
+        return (
+            f"«{key}»: clave desconocida {', '.join(f'«{u}»' for u in unknown)}; "
+            f"claves permitidas: {_allowed_keys(error.schema)}."
+        )
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        if key.endswith(".class"):
+            return f"«{key}»: optimizador «{value}» desconocido; optimizadores válidos: {allowed}."
+        return f"«{key}»: el valor «{value}» no está permitido; valores válidos: {allowed}."
+    if kind == "propertyNames":
+        sub = error.context[0] if error.context else None
+        if sub is not None and sub.validator == "enum":
+            allowed = ", ".join(sub.validator_value)
+            return f"«{key}»: nombre «{sub.instance}» desconocido; nombres válidos: {allowed}."
+        return (
+            f"«{key}»: nombre no válido; use letras, cifras, «_» o «-», empezando por una letra."
+        )
+    if kind == "exclusiveMinimum":
+        return f"«{key}» debe ser mayor que {error.validator_value} (ahora vale {value})."
+    if kind == "minimum":
+        return f"«{key}» debe ser mayor o igual que {error.validator_value} (ahora vale {value})."
+    if kind == "exclusiveMaximum":
+        return f"«{key}» debe ser menor que {error.validator_value} (ahora vale {value})."
+    if kind == "maximum":
+        return f"«{key}» debe ser menor o igual que {error.validator_value} (ahora vale {value})."
+    if kind == "type":
+        expected = error.validator_value
+        names = [TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        return f"«{key}» debe ser {' o '.join(names)} (ahora vale {value!r})."
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        where = f"«{key}»" if error.absolute_path else "la configuración"
+        return f"falta la clave obligatoria «{missing}» en {where}."
+    if kind in ("minItems", "minProperties"):
+        return f"«{key}» no puede estar vacío."
+    if kind == "maxItems":
+        return f"«{key}» debe tener como máximo {error.validator_value} elementos."
+    if kind == "uniqueItems":
+        return f"«{key}» tiene elementos repetidos: {value}."
+    return f"«{key}»: {error.message}"
+
+
+def _semantic_problems(config: dict) -> list[str]:
+    """Checks that a JSON schema cannot express."""
+    problems = []
+    gd = config.get("gradient_descent", {})
+    for name in ("x_range", "y_range"):
+        low, high = gd.get(name, (0, 1))
+        if low >= high:
+            problems.append(f"«gradient_descent.{name}»: el primer valor debe ser menor que el segundo.")
+    grids = [("lr_sensitivity", config.get("lr_sensitivity", {}))]
+    grids += [
+        (f"optimizers.{name}.lr_grid", spec["lr_grid"])
+        for name, spec in config.get("optimizers", {}).items()
+        if isinstance(spec, dict) and "lr_grid" in spec
+    ]
+    for where, grid in grids:
+        if grid.get("min", 1e-4) >= grid.get("max", 1e-1):
+            problems.append(f"«{where}»: «min» debe ser menor que «max».")
+    mnist_file = config.get("data", {}).get("mnist_file")
+    if mnist_file and not Path(mnist_file).is_file():
+        problems.append(
+            f"«data.mnist_file»: no existe el archivo «{mnist_file}»; "
+            "corrija la ruta o déjelo en null para usar las otras fuentes."
+        )
+    return problems
+
+
+def check_config(config: dict, schema: dict) -> None:
+    """Raise ConfigError listing every problem in ``config`` (schema and semantics)."""
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
+    problems = [describe(error) for error in errors]
+    if not problems:
+        problems = _semantic_problems(config)
+    if problems:
+        raise ConfigError(
+            "La configuración no es válida:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+            + "\nCorrija config/config.yaml (o el archivo dado con --configfile); "
+            "workflow/schemas/config.schema.yaml describe cada clave."
+        )
+
+
+def format_number(value: float) -> str:
+    """Short, stable text for a number inside a file name: 0.01 -> '0.01', 1e-4 -> '0.0001'."""
+    return np.format_float_positional(float(value), trim="-")
+
+
+def gd_run_name(run: dict) -> str:
+    """File-name slug of one gradient-descent run, e.g. ``x1.5_lr0.01_it10``."""
+    return (
+        f"x{format_number(run['start'])}_lr{format_number(run['learning_rate'])}"
+        f"_it{int(run['iterations'])}"
+    )
+
+
+def lr_grid(config: dict, optimizer: str) -> list[float]:
+    """The optimizer's log-spaced learning-rate grid, rounded to 3 significant digits."""
+    grid = {**config["lr_sensitivity"], **config["optimizers"][optimizer].get("lr_grid", {})}
+    values = np.logspace(np.log10(grid["min"]), np.log10(grid["max"]), int(grid["points"]))
+    return [float(f"{v:.3g}") for v in values]
+
+
+def training_settings(config: dict, optimizer: str) -> dict:
+    """Plain settings of one optimizer's training jobs (shared values with overrides)."""
+    spec = config["optimizers"][optimizer]
+    shared = config["training"]
+    return {
+        "optimizer_class": str(spec["class"]),
+        "optimizer_args": {k: spec.get("args", {})[k] for k in sorted(spec.get("args", {}))},
+        "epochs": int(spec.get("epochs", shared["epochs"])),
+        "batch_size": int(spec.get("batch_size", shared["batch_size"])),
+        "validation_split": float(shared["validation_split"]),
+        "threads": int(shared["threads"]),
+        "target_val_accuracy": float(shared["target_val_accuracy"]),
+    }

@@ -1,0 +1,178 @@
+"""Figures of the MNIST and training chapters (SVG, Spanish labels)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+plt.rcParams.update(
+    {
+        "svg.fonttype": "path",
+        "font.size": 10,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "optireport",  # stable ids: same data, same bytes
+    }
+)
+
+COLORS = plt.get_cmap("tab10").colors
+
+
+def save(fig, path) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+
+
+def read_history(path) -> dict[str, np.ndarray]:
+    """A training history CSV as one float array per column."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = rows[0].keys() if rows else ()
+    return {c: np.array([float(r[c]) if r[c] != "" else np.nan for r in rows]) for c in columns}
+
+
+def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:
+    """The first training image of each digit, 0 to 9, on a 2x5 grid."""
+    fig, axes = plt.subplots(2, 5, figsize=(6.5, 3.0))
+    for digit, ax in enumerate(axes.flat):
+        ax.imshow(x[np.flatnonzero(y == digit)[0]], cmap="Greys", interpolation="nearest")
+        ax.set_title(str(digit))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    fig.tight_layout()
+    save(fig, path)
+
+
+def _band(ax, epochs, runs: Sequence[np.ndarray], color, style, label) -> None:
+    """Median over seeds as a line, min-max range as a shaded band."""
+    length = min(len(r) for r in runs)
+    stack = np.vstack([r[:length] for r in runs])
+    ax.plot(epochs[:length], np.median(stack, axis=0), style, color=color, label=label, lw=1.4)
+    if len(runs) > 1:
+        ax.fill_between(
+            epochs[:length], stack.min(axis=0), stack.max(axis=0), color=color, alpha=0.15, lw=0
+        )
+
+
+def plot_curves(
+    histories: Mapping[str, Sequence[dict[str, np.ndarray]]], path, metric: str, ylabel: str
+) -> None:
+    """Training (solid) and validation (dashed) ``metric`` per optimizer, median and range."""
+    fig, ax = plt.subplots(figsize=(6.5, 4.6))
+    for index, (name, runs) in enumerate(histories.items()):
+        color = COLORS[index % len(COLORS)]
+        epochs = runs[0]["epoch"]
+        _band(ax, epochs, [r[metric] for r in runs], color, "-", f"{name} (entrenamiento)")
+        _band(ax, epochs, [r["val_" + metric] for r in runs], color, "--", f"{name} (validación)")
+    ax.set_xlabel("Época")
+    ax.set_ylabel(ylabel)
+    if metric == "loss":
+        ax.set_yscale("log")
+    ax.legend(fontsize=8, ncol=2, loc="best")
+    fig.tight_layout()
+    save(fig, path)
+
+
+def plot_variants(
+    histories: Mapping[str, Mapping[str, Sequence[dict[str, np.ndarray]]]],
+    labels: Mapping[str, str],
+    path,
+) -> None:
+    """Validation accuracy per optimizer, one panel each, one line per input variant."""
+    names = list(histories)
+    columns = min(3, len(names))
+    rows = -(-len(names) // columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(6.5, 2.2 * rows + 0.4), sharex=True, sharey=True, squeeze=False
+    )
+    for ax, name in zip(axes.flat, names, strict=False):
+        for index, (variant, runs) in enumerate(histories[name].items()):
+            epochs = runs[0]["epoch"]
+            _band(ax, epochs, [r["val_accuracy"] for r in runs], COLORS[index], "-", labels[variant])
+        ax.set_title(name, fontsize=10)
+        ax.set_ylim(0, 1)
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("Época")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Exactitud de validación")
+    axes.flat[0].legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    save(fig, path)
+
+
+def plot_lr_sensitivity(
+    points: Mapping[str, Sequence[tuple[float, float]]],
+    defaults: Mapping[str, float],
+    path,
+    epochs: int,
+) -> None:
+    """Final validation accuracy against learning rate (log axis), one line per optimizer."""
+    fig, ax = plt.subplots(figsize=(6.5, 4.0))
+    for index, (name, pairs) in enumerate(points.items()):
+        color = COLORS[index % len(COLORS)]
+        rates, accuracies = zip(*sorted(pairs), strict=True)
+        ax.plot(rates, accuracies, "o-", color=color, label=name, lw=1.4)
+        ax.axvline(defaults[name], color=color, ls=":", lw=1)
+    ax.set_xscale("log")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Tasa de aprendizaje (escala logarítmica)")
+    ax.set_ylabel(f"Exactitud de validación tras {epochs} épocas")
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    save(fig, path)
+
+
+def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path) -> None:
+    """The workflow's rule graph drawn in layers (sources on top), without Graphviz."""
+    parents = {node: [a for a, b in edges if b == node] for node in nodes}
+    depth: dict[str, int] = {}
+
+    def level(node: str) -> int:
+        if node not in depth:
+            depth[node] = 1 + max((level(p) for p in parents[node]), default=-1)
+        return depth[node]
+
+    layers: dict[int, list[str]] = {}
+    for node in nodes:
+        layers.setdefault(level(node), []).append(node)
+    width = max(len(layer) for layer in layers.values())
+    fig, ax = plt.subplots(figsize=(6.5, 0.75 * len(layers) + 0.5))
+    position = {}
+    for row, layer in layers.items():
+        for column, node in enumerate(sorted(layer)):
+            position[node] = ((column + 0.5) * width / len(layer), -row)
+    for a, b in edges:
+        (x0, y0), (x1, y1) = position[a], position[b]
+        ax.annotate(
+            "",
+            xy=(x1, y1 + 0.18),
+            xytext=(x0, y0 - 0.18),
+            arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.8},
+        )
+    for node, (x, y) in position.items():
+        ax.text(
+            x,
+            y,
+            node,
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "#eef3fb", "ec": "#4a6fa5", "lw": 0.8},
+        )
+    ax.set_xlim(-0.2, width + 0.2)
+    ax.set_ylim(-len(layers) + 0.5, 0.5)
+    ax.axis("off")
+    save(fig, path)

@@ -1,0 +1,124 @@
+"""``results/summary.json``: every number the report states, computed once from rule outputs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+
+TRAINING_FIELDS = (
+    "test_accuracy",
+    "test_loss",
+    "best_val_accuracy",
+    "best_epoch",
+    "train_seconds",
+    "epochs_completed",
+    "time_to_target_seconds",
+    "epochs_to_target",
+    "diverged",
+)
+
+PACKAGES = ("tensorflow", "keras", "numpy", "matplotlib", "snakemake", "jinja2", "typst")
+
+
+def read_json(path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def training_entry(metrics: Mapping, optimizer: str, variant: str, seed: int) -> dict:
+    """One ``trainings`` record: the job's identity, its settings and its measured results."""
+    entry = {"optimizer": optimizer, "variant": variant, "seed": seed}
+    entry["optimizer_class"] = metrics["optimizer_class"]
+    entry["learning_rate"] = metrics["optimizer_args"].get("learning_rate")
+    entry["epochs"] = metrics["epochs"]
+    entry["batch_size"] = metrics["batch_size"]
+    entry.update({field: metrics.get(field) for field in TRAINING_FIELDS})
+    return entry
+
+
+def _stats(values: Iterable[float | None]) -> dict | None:
+    numbers = [v for v in values if v is not None and not math.isnan(v)]
+    if not numbers:
+        return None
+    return {
+        "median": statistics.median(numbers),
+        "min": min(numbers),
+        "max": max(numbers),
+        "n": len(numbers),
+    }
+
+
+def aggregate(trainings: list[dict]) -> list[dict]:
+    """Median and range over seeds for every (optimizer, variant) pair, in config order."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for entry in trainings:
+        groups.setdefault((entry["optimizer"], entry["variant"]), []).append(entry)
+    rows = []
+    for (optimizer, variant), runs in groups.items():
+        reached = [r for r in runs if r["epochs_to_target"] is not None]
+        rows.append(
+            {
+                "optimizer": optimizer,
+                "variant": variant,
+                "seeds": [r["seed"] for r in runs],
+                "diverged_runs": sum(bool(r["diverged"]) for r in runs),
+                "reached_target_runs": len(reached),
+                **{
+                    field: _stats(r[field] for r in runs)
+                    for field in (
+                        "test_accuracy",
+                        "test_loss",
+                        "best_val_accuracy",
+                        "best_epoch",
+                        "train_seconds",
+                    )
+                },
+                "time_to_target_seconds": _stats(r["time_to_target_seconds"] for r in reached),
+                "epochs_to_target": _stats(r["epochs_to_target"] for r in reached),
+            }
+        )
+    return rows
+
+
+def lr_entry(metrics: Mapping, optimizer: str, history_path) -> dict:
+    with open(history_path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    final = float(rows[-1]["val_accuracy"]) if rows else math.nan
+    return {
+        "optimizer": optimizer,
+        "learning_rate": metrics["optimizer_args"]["learning_rate"],
+        "epochs": metrics["epochs"],
+        "val_accuracy": None if math.isnan(final) else final,
+        "best_val_accuracy": metrics.get("best_val_accuracy"),
+        "diverged": metrics.get("diverged"),
+    }
+
+
+def read_benchmark(path) -> float:
+    """Wall-clock seconds recorded by a Snakemake ``benchmark:`` file."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        row = next(csv.DictReader(handle, delimiter="\t"))
+    return float(row["s"])
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "no instalado"
+    return versions
+
+
+def write_json(data: Mapping, path) -> None:
+    """Write JSON atomically; NaN is not valid JSON, so callers must pass None instead."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False), "utf-8")
+    partial.replace(path)

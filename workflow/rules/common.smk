@@ -1,0 +1,139 @@
+# Config validation and the helpers that turn the config into job lists and params.
+import sys
+from pathlib import Path
+
+import yaml
+from snakemake.utils import validate
+
+from optireport import config as cfg
+
+SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
+
+try:
+    cfg.check_config(config, yaml.safe_load(SCHEMA.read_text(encoding="utf-8")))
+except cfg.ConfigError as error:
+    sys.exit(str(error))
+validate(config, str(SCHEMA), set_default=True)
+
+OPTIMIZERS = list(config["optimizers"])
+VARIANTS = list(config["training"]["variants"])
+SEEDS = [int(seed) for seed in config["training"]["seeds"]]
+GD_RUNS = {cfg.gd_run_name(run): run for run in config["gradient_descent"]["runs"]}
+
+
+wildcard_constraints:
+    optimizer="|".join(OPTIMIZERS),
+    variant="raw|scaled",
+    seed=r"\d+",
+    run="|".join(GD_RUNS),
+    lr=r"[0-9.]+(e-?[0-9]+)?",
+
+
+def gd_run_params(wildcards):
+    run = GD_RUNS[wildcards.run]
+    return {
+        "start": float(run["start"]),
+        "learning_rate": float(run["learning_rate"]),
+        "iterations": int(run["iterations"]),
+    }
+
+
+def data_subset():
+    data = config["data"]
+    return {"train": data["train_subset"], "test": data["test_subset"]}
+
+
+def train_params(wildcards):
+    return {
+        **cfg.training_settings(config, wildcards.optimizer),
+        "variant": wildcards.variant,
+        "seed": int(wildcards.seed),
+        "subset": data_subset(),
+    }
+
+
+def lr_probe_params(wildcards):
+    probe = config["lr_sensitivity"]
+    settings = cfg.training_settings(config, wildcards.optimizer)
+    settings["optimizer_args"] = {
+        **settings["optimizer_args"],
+        "learning_rate": float(wildcards.lr),
+    }
+    return {
+        **settings,
+        "epochs": int(probe["epochs"]),
+        "variant": str(probe["variant"]),
+        "seed": int(probe["seed"]),
+        "subset": data_subset(),
+    }
+
+
+def training_jobs():
+    """(optimizer, variant, seed) of every training job, in config order."""
+    return [
+        (optimizer, variant, seed)
+        for optimizer in OPTIMIZERS
+        for variant in VARIANTS
+        for seed in SEEDS
+    ]
+
+
+def training_dirs():
+    return [f"results/train/{o}/{v}/seed{s}" for o, v, s in training_jobs()]
+
+
+def lr_probe_jobs():
+    """(optimizer, learning rate as written in paths) of every sensitivity job."""
+    return [
+        (optimizer, cfg.format_number(lr))
+        for optimizer in OPTIMIZERS
+        for lr in cfg.lr_grid(config, optimizer)
+    ]
+
+
+def lr_probe_dirs():
+    return [f"results/lr/{o}/lr{lr}" for o, lr in lr_probe_jobs()]
+
+
+def benchmark_files():
+    return (
+        ["benchmarks/data/mnist.tsv"]
+        + [f"benchmarks/train/{o}/{v}/seed{s}.tsv" for o, v, s in training_jobs()]
+        + [f"benchmarks/lr/{o}/lr{lr}.tsv" for o, lr in lr_probe_jobs()]
+    )
+
+
+def training_outputs(prefix):
+    return {
+        "history": f"{prefix}/history.csv",
+        "summary": f"{prefix}/summary.txt",
+        "model": f"{prefix}/model.keras",
+        "metrics": f"{prefix}/metrics.json",
+    }
+
+
+def train_mem_mb(wildcards, attempt):
+    # One job peaks near 800 MB on full MNIST; leave headroom, grow on retries.
+    return 1200 * attempt
+
+
+def train_runtime_min(wildcards, attempt):
+    # Minutes: about 1.5 s per epoch on one core plus start-up, doubled as a margin.
+    return attempt * (5 + int(config["training"]["epochs"] * 1.5 * 2 / 60))
+
+
+RULE_FILES = sorted(str(path) for path in Path("workflow/rules").glob("*.smk"))
+
+TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*.j2"))
+
+FIGURES = [
+    "report/figures/digits.svg",
+    "report/figures/gd_curve.svg",
+    *[f"report/figures/gd_{run}.svg" for run in GD_RUNS],
+    "report/figures/gd_variants.svg",
+    "report/figures/accuracy.svg",
+    "report/figures/loss.svg",
+    "report/figures/variants.svg",
+    "report/figures/lr_sensitivity.svg",
+    "report/figures/rulegraph.svg",
+]

@@ -1,0 +1,20 @@
+# Learning-rate sensitivity: short trainings over a log grid, one job per (optimizer, rate).
+
+
+rule lr_probe:
+    input:
+        "results/data/mnist.npz",
+    output:
+        **training_outputs("results/lr/{optimizer}/lr{lr}"),
+    params:
+        settings=lr_probe_params,
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=train_mem_mb,
+        runtime=train_runtime_min,
+    log:
+        "logs/lr/{optimizer}/lr{lr}.log",
+    benchmark:
+        "benchmarks/lr/{optimizer}/lr{lr}.tsv"
+    script:
+        "../scripts/train.py"

@@ -1,0 +1,77 @@
+# Gradient descent on J(x) = x·sin(x²): one job per configured run, then the variants.
+
+
+rule gd_run:
+    output:
+        "results/gd/runs/{run}.json",
+    params:
+        run=gd_run_params,
+    log:
+        "logs/gd/run_{run}.log",
+    script:
+        "../scripts/gd_run.py"
+
+
+rule gd_run_figure:
+    input:
+        "results/gd/runs/{run}.json",
+    output:
+        report(
+            "report/figures/gd_{run}.svg",
+            caption="../report/gd_run.rst",
+            category="Descenso por gradiente",
+            subcategory="Ejecuciones",
+            labels={"ejecución": "{run}"},
+        ),
+    params:
+        x_range=config["gradient_descent"]["x_range"],
+        y_range=config["gradient_descent"]["y_range"],
+    log:
+        "logs/gd/figure_{run}.log",
+    script:
+        "../scripts/gd_run_figure.py"
+
+
+rule gd_curve_figure:
+    output:
+        report(
+            "report/figures/gd_curve.svg",
+            caption="../report/gd_curve.rst",
+            category="Descenso por gradiente",
+            labels={"figura": "J(x)"},
+        ),
+    params:
+        x_range=config["gradient_descent"]["x_range"],
+        y_range=config["gradient_descent"]["y_range"],
+    log:
+        "logs/gd/curve_figure.log",
+    script:
+        "../scripts/gd_curve_figure.py"
+
+
+rule gd_variants:
+    output:
+        "results/gd/variants.json",
+    params:
+        variants=config["gradient_descent"]["variants"],
+        x_range=config["gradient_descent"]["x_range"],
+    log:
+        "logs/gd/variants.log",
+    script:
+        "../scripts/gd_variants.py"
+
+
+rule gd_variants_figure:
+    input:
+        "results/gd/variants.json",
+    output:
+        report(
+            "report/figures/gd_variants.svg",
+            caption="../report/gd_variants.rst",
+            category="Descenso por gradiente",
+            labels={"figura": "variantes"},
+        ),
+    log:
+        "logs/gd/variants_figure.log",
+    script:
+        "../scripts/gd_variants_figure.py"

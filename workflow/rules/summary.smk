@@ -1,0 +1,21 @@
+# One machine-readable summary of every number the report states.
+
+
+rule summary:
+    input:
+        mnist="results/data/mnist.json",
+        gd_runs=expand("results/gd/runs/{run}.json", run=GD_RUNS),
+        gd_variants="results/gd/variants.json",
+        trainings=[f"{d}/metrics.json" for d in training_dirs()],
+        lr_probes=[f"{d}/metrics.json" for d in lr_probe_dirs()],
+        benchmarks=benchmark_files(),
+    output:
+        "results/summary.json",
+    params:
+        trainings=[[o, v, s] for o, v, s in training_jobs()],
+        lr_probes=[[o, lr] for o, lr in lr_probe_jobs()],
+        config=config,
+    log:
+        "logs/summary.log",
+    script:
+        "../scripts/summary.py"

@@ -1,0 +1,17 @@
+"""Rule gd_run_figure: one trajectory drawn on the curve."""
+
+import json
+import sys
+
+from optireport import gd_plots
+
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+with open(snakemake.input[0], encoding="utf-8") as handle:  # noqa: F821
+    run = json.load(handle)
+gd_plots.plot_trajectory(
+    run,
+    snakemake.output[0],  # noqa: F821
+    x_range=snakemake.params.x_range,  # noqa: F821
+    y_range=snakemake.params.y_range,  # noqa: F821
+)

@@ -1,0 +1,37 @@
+"""Rule gd_variants: every configured method from the same start, against the global minimum."""
+
+import json
+import sys
+
+from optireport import gd
+
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+spec = snakemake.params.variants  # noqa: F821
+x_min, x_max = snakemake.params.x_range  # noqa: F821
+best_x, best_J = gd.global_minimum(x_min, x_max)
+methods = []
+for method, settings in spec["methods"].items():
+    trajectory = gd.run_method(method, spec["start"], spec["iterations"], **settings)
+    steps = gd.steps_to_reach(trajectory, best_x, spec["tolerance"])
+    methods.append(
+        {
+            "method": method,
+            "settings": settings,
+            "start": spec["start"],
+            "iterations": spec["iterations"],
+            **trajectory,
+            "final_x": trajectory["x"][-1],
+            "final_J": trajectory["J"][-1],
+            "reached_global_min": steps is not None,
+            "steps_to_global_min": steps,
+        }
+    )
+    print(f"{method}: x final = {trajectory['x'][-1]:.4f}, pasos hasta el mínimo global = {steps}")
+result = {
+    "global_min": {"x": best_x, "J": best_J, "interval": [x_min, x_max]},
+    "tolerance": spec["tolerance"],
+    "methods": methods,
+}
+with open(snakemake.output[0], "w", encoding="utf-8") as handle:  # noqa: F821
+    json.dump(result, handle)

@@ -1,0 +1,19 @@
+"""Rule lr_figure: final validation accuracy against learning rate."""
+
+import sys
+
+from optireport import plots, summary
+
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+result = summary.read_json(snakemake.input[0])  # noqa: F821
+points = {}
+for entry in result["lr_sensitivity"]:
+    accuracy = entry["val_accuracy"] if entry["val_accuracy"] is not None else 0.0
+    points.setdefault(entry["optimizer"], []).append((entry["learning_rate"], accuracy))
+defaults = {
+    name: spec.get("args", {}).get("learning_rate", 0.001)
+    for name, spec in result["config"]["optimizers"].items()
+}
+epochs = result["config"]["lr_sensitivity"]["epochs"]
+plots.plot_lr_sensitivity(points, defaults, snakemake.output[0], epochs)  # noqa: F821

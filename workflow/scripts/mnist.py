@@ -1,0 +1,30 @@
+"""Rule mnist: write verified MNIST arrays and a JSON description of them."""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from optireport import data
+
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+params = snakemake.params  # noqa: F821
+mnist_file = Path(params.mnist_file) if params.mnist_file else None
+arrays, source = data.load_mnist(mnist_file, Path(params.resources))
+data.save_npz(arrays, Path(snakemake.output.npz))  # noqa: F821
+
+info = {
+    "source": source,
+    "shapes": {name: list(arrays[name].shape) for name in data.ARRAY_NAMES},
+    "flat_shapes": {
+        name: [arrays[name].shape[0], int(np.prod(arrays[name].shape[1:]))]
+        for name in ("x_train", "x_test")
+    },
+    "sha256": {name: data.array_digest(arrays[name]) for name in data.ARRAY_NAMES},
+    "train_label_counts": np.bincount(arrays["y_train"], minlength=10).tolist(),
+    "test_label_counts": np.bincount(arrays["y_test"], minlength=10).tolist(),
+    "pixel_range": [int(arrays["x_train"].min()), int(arrays["x_train"].max())],
+}
+Path(snakemake.output.info).write_text(json.dumps(info, indent=2), encoding="utf-8")  # noqa: F821

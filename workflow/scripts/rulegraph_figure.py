@@ -1,0 +1,20 @@
+"""Rule rulegraph_figure: ask Snakemake for the rule graph and draw it without Graphviz."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from optireport import plots
+
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+command = [sys.executable, "-m", "snakemake", "--rulegraph", "--nolock", "--quiet", "all"]
+if snakemake.params.configfiles:  # noqa: F821
+    command += ["--configfiles", *snakemake.params.configfiles]  # noqa: F821
+dot = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+Path(snakemake.output.dot).write_text(dot, encoding="utf-8")  # noqa: F821
+
+labels = dict(re.findall(r'^\s*(\d+)\[label = "([^"]+)"', dot, flags=re.M))
+edges = [(labels[a], labels[b]) for a, b in re.findall(r"^\s*(\d+) -> (\d+)", dot, flags=re.M)]
+plots.plot_rule_graph(edges, list(labels.values()), snakemake.output.svg)  # noqa: F821
