@@ -1,1 +1,1 @@
-"""Logic behind the Spanish optimizer report: data, gradient descent, training, figures, rendering."""
+"""Logic of the Spanish optimizer report: data, gradient descent, training, figures, output."""

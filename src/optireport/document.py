@@ -6,6 +6,21 @@ import math
 from pathlib import Path
 
 import jinja2
+import yaml
+
+from optireport.gd import METHOD_NAMES
+
+VARIANT_NAMES = {"raw": "sin escalar (0..255)", "scaled": "escalada a [0, 1]"}
+
+SETTING_SYMBOLS = {
+    "learning_rate": "$\\eta$",
+    "momentum": "momento",
+    "rho": "$\\rho$",
+    "beta_1": "$\\beta_1$",
+    "beta_2": "$\\beta_2$",
+    "epsilon": "$\\varepsilon$",
+    "initial_accumulator_value": "acumulador inicial",
+}
 
 
 def decimal(value: float | None, digits: int = 4) -> str:
@@ -35,6 +50,20 @@ def thousands(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def settings(values: dict) -> str:
+    """Optimizer settings for a table cell: «$\\eta$ = 0.06, momento = 0.99»."""
+    return ", ".join(f"{SETTING_SYMBOLS.get(k, k)} = {v}" for k, v in values.items())
+
+
+def kwargs(values: dict) -> str:
+    """Python keyword arguments: ``learning_rate=0.001, rho=0.9``."""
+    return ", ".join(f"{k}={v!r}" for k, v in values.items())
+
+
+def to_yaml(value) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False).rstrip()
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -43,13 +72,33 @@ def environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(decimal=decimal, seconds=seconds, rate=rate, thousands=thousands)
+    env.filters.update(
+        decimal=decimal,
+        seconds=seconds,
+        rate=rate,
+        thousands=thousands,
+        settings=settings,
+        kwargs=kwargs,
+        yaml=to_yaml,
+        method_name=lambda method: METHOD_NAMES.get(method, method),
+    )
     return env
+
+
+def context(summary: dict) -> dict:
+    """The summary plus lookups by key, so templates index results instead of searching."""
+    return {
+        "s": summary,
+        "groups": {f"{g['optimizer']}/{g['variant']}": g for g in summary["training_groups"]},
+        "runs": {f"{r['optimizer']}/{r['variant']}/{r['seed']}": r for r in summary["trainings"]},
+        "method_names": METHOD_NAMES,
+        "variant_names": VARIANT_NAMES,
+    }
 
 
 def write_document(summary: dict, templates: Path, output: Path, root: str = "informe.qmd.j2"):
     """Render ``root`` with the summary and write it atomically to ``output``."""
-    text = environment(templates).get_template(root).render(s=summary)
+    text = environment(templates).get_template(root).render(context(summary))
     partial = output.with_name(output.name + ".part")
     partial.write_text(text, encoding="utf-8")
     partial.replace(output)

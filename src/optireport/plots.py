@@ -99,7 +99,9 @@ def plot_variants(
     for ax, name in zip(axes.flat, names, strict=False):
         for index, (variant, runs) in enumerate(histories[name].items()):
             epochs = runs[0]["epoch"]
-            _band(ax, epochs, [r["val_accuracy"] for r in runs], COLORS[index], "-", labels[variant])
+            _band(
+                ax, epochs, [r["val_accuracy"] for r in runs], COLORS[index], "-", labels[variant]
+            )
         ax.set_title(name, fontsize=10)
         ax.set_ylim(0, 1)
     for ax in axes.flat[len(names) :]:

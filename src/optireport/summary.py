@@ -122,3 +122,68 @@ def write_json(data: Mapping, path) -> None:
     partial = path.with_name(path.name + ".part")
     partial.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False), "utf-8")
     partial.replace(path)
+
+
+def findings(groups: list[dict], lr_sensitivity: list[dict]) -> dict:
+    """The comparisons the text states: rankings, fastest to target, best learning rates."""
+
+    def median(row: dict, field: str) -> float:
+        stats = row[field]
+        return stats["median"] if stats else float("-inf")
+
+    rankings = {}
+    for variant in dict.fromkeys(row["variant"] for row in groups):
+        rows = [row for row in groups if row["variant"] == variant]
+        rankings[variant] = [
+            row["optimizer"]
+            for row in sorted(rows, key=lambda r: median(r, "test_accuracy"), reverse=True)
+        ]
+    always_reached = [row for row in groups if row["reached_target_runs"] == len(row["seeds"])]
+    fastest = min(
+        always_reached, key=lambda r: r["time_to_target_seconds"]["median"], default=None
+    )
+    best_rates = {}
+    for optimizer in dict.fromkeys(entry["optimizer"] for entry in lr_sensitivity):
+        entries = [entry for entry in lr_sensitivity if entry["optimizer"] == optimizer]
+        best = max(entries, key=lambda e: -1.0 if e["val_accuracy"] is None else e["val_accuracy"])
+        best_rates[optimizer] = {k: best[k] for k in ("learning_rate", "val_accuracy")}
+    medians = {
+        (row["optimizer"], row["variant"]): row["test_accuracy"]["median"]
+        for row in groups
+        if row["test_accuracy"]
+    }
+    scaling_gain = {
+        optimizer: medians[(optimizer, "scaled")] - medians[(optimizer, "raw")]
+        for optimizer, variant in medians
+        if variant == "raw" and (optimizer, "scaled") in medians
+    }
+    return {
+        "rankings": rankings,
+        "scaling_gain": scaling_gain,
+        "fastest_to_target": (
+            {"optimizer": fastest["optimizer"], "variant": fastest["variant"]} if fastest else None
+        ),
+        "never_reached_target": [
+            {"optimizer": row["optimizer"], "variant": row["variant"]}
+            for row in groups
+            if row["reached_target_runs"] == 0
+        ],
+        "best_learning_rates": best_rates,
+    }
+
+
+def rule_times(paths: Iterable[str]) -> list[dict]:
+    """Total and mean wall time per rule; files are named ``benchmarks/<rule>[/...].tsv``."""
+    seconds: dict[str, list[float]] = {}
+    for path in paths:
+        rule = Path(path).relative_to("benchmarks").parts[0].removesuffix(".tsv")
+        seconds.setdefault(rule, []).append(read_benchmark(path))
+    return [
+        {
+            "rule": rule,
+            "jobs": len(values),
+            "total_seconds": sum(values),
+            "mean_seconds": sum(values) / len(values),
+        }
+        for rule, values in seconds.items()
+    ]

@@ -97,9 +97,9 @@ def lr_probe_dirs():
 
 def benchmark_files():
     return (
-        ["benchmarks/data/mnist.tsv"]
+        ["benchmarks/mnist.tsv"]
         + [f"benchmarks/train/{o}/{v}/seed{s}.tsv" for o, v, s in training_jobs()]
-        + [f"benchmarks/lr/{o}/lr{lr}.tsv" for o, lr in lr_probe_jobs()]
+        + [f"benchmarks/lr_probe/{o}/lr{lr}.tsv" for o, lr in lr_probe_jobs()]
     )
 
 

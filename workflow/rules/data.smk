@@ -11,7 +11,7 @@ rule mnist:
     log:
         "logs/data/mnist.log",
     benchmark:
-        "benchmarks/data/mnist.tsv"
+        "benchmarks/mnist.tsv"
     resources:
         mem_mb=2000,
         runtime=10,

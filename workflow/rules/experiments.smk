@@ -15,6 +15,6 @@ rule lr_probe:
     log:
         "logs/lr/{optimizer}/lr{lr}.log",
     benchmark:
-        "benchmarks/lr/{optimizer}/lr{lr}.tsv"
+        "benchmarks/lr_probe/{optimizer}/lr{lr}.tsv"
     script:
         "../scripts/train.py"

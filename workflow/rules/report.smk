@@ -105,6 +105,6 @@ rule render:
     log:
         "logs/report/render.log",
     benchmark:
-        "benchmarks/report/render.tsv"
+        "benchmarks/render.tsv"
     script:
         "../scripts/render.py"

@@ -9,6 +9,7 @@ rule summary:
         trainings=[f"{d}/metrics.json" for d in training_dirs()],
         lr_probes=[f"{d}/metrics.json" for d in lr_probe_dirs()],
         benchmarks=benchmark_files(),
+        model_summary=f"{training_dirs()[0]}/summary.txt",
     output:
         "results/summary.json",
     params:

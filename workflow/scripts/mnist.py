@@ -15,6 +15,7 @@ mnist_file = Path(params.mnist_file) if params.mnist_file else None
 arrays, source = data.load_mnist(mnist_file, Path(params.resources))
 data.save_npz(arrays, Path(snakemake.output.npz))  # noqa: F821
 
+test_counts = np.bincount(arrays["y_test"], minlength=10)
 info = {
     "source": source,
     "shapes": {name: list(arrays[name].shape) for name in data.ARRAY_NAMES},
@@ -24,7 +25,14 @@ info = {
     },
     "sha256": {name: data.array_digest(arrays[name]) for name in data.ARRAY_NAMES},
     "train_label_counts": np.bincount(arrays["y_train"], minlength=10).tolist(),
-    "test_label_counts": np.bincount(arrays["y_test"], minlength=10).tolist(),
+    "test_label_counts": test_counts.tolist(),
+    # A classifier that always answers the most frequent test digit scores this share.
+    "test_majority": {
+        "digit": int(test_counts.argmax()),
+        "count": int(test_counts.max()),
+        "share": float(test_counts.max() / test_counts.sum()),
+    },
+    "test_minority": {"digit": int(test_counts.argmin()), "count": int(test_counts.min())},
     "pixel_range": [int(arrays["x_train"].min()), int(arrays["x_train"].max())],
 }
 Path(snakemake.output.info).write_text(json.dumps(info, indent=2), encoding="utf-8")  # noqa: F821

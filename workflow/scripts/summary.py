@@ -10,6 +10,8 @@ sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
 inputs, params = snakemake.input, snakemake.params  # noqa: F821
 
+variants = summary.read_json(inputs.gd_variants)
+best_x, tolerance = variants["global_min"]["x"], variants["tolerance"]
 gd_runs = []
 for path in inputs.gd_runs:
     run = summary.read_json(path)
@@ -17,9 +19,10 @@ for path in inputs.gd_runs:
         {
             "name": Path(path).stem,
             **{k: run[k] for k in ("start", "learning_rate", "iterations", "final_x", "final_J")},
+            "last_step": abs(run["x"][-1] - run["x"][-2]),
+            "reached_global_min": abs(run["final_x"] - best_x) <= tolerance,
         }
     )
-variants = summary.read_json(inputs.gd_variants)
 trainings = [
     summary.training_entry(summary.read_json(path), optimizer, variant, seed)
     for path, (optimizer, variant, seed) in zip(inputs.trainings, params.trainings, strict=True)
@@ -28,11 +31,8 @@ lr_sensitivity = [
     summary.lr_entry(summary.read_json(path), optimizer, Path(path).with_name("history.csv"))
     for path, (optimizer, _) in zip(inputs.lr_probes, params.lr_probes, strict=True)
 ]
-benchmarks = [
-    {"job": str(Path(path).with_suffix("")).removeprefix("benchmarks/"),
-     "seconds": summary.read_benchmark(path)}
-    for path in inputs.benchmarks
-]
+groups = summary.aggregate(trainings)
+first_training = summary.read_json(inputs.trainings[0])
 
 result = {
     "data": summary.read_json(inputs.mnist),
@@ -43,9 +43,14 @@ result = {
         {k: v for k, v in method.items() if k not in ("x", "J")} for method in variants["methods"]
     ],
     "trainings": trainings,
-    "training_groups": summary.aggregate(trainings),
+    "training_groups": groups,
+    "findings": summary.findings(groups, lr_sensitivity),
     "lr_sensitivity": lr_sensitivity,
-    "benchmarks": benchmarks,
+    "model": {
+        "n_params": first_training["n_params"],
+        "summary_text": Path(inputs.model_summary).read_text(encoding="utf-8").rstrip(),
+    },
+    "rule_times": summary.rule_times(inputs.benchmarks),
     "config": params.config,
     "environment": {
         "python": platform.python_version(),

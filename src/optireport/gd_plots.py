@@ -1,0 +1,134 @@
+"""SVG figures (Spanish labels) for the gradient-descent section of the report."""
+
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from optireport.gd import METHOD_NAMES, objective
+
+FIGSIZE = (6.5, 4.0)
+WIDE_FIGSIZE = (6.5, 3.6)
+X_RANGE = (-2.5, 2.5)
+Y_RANGE = (-3.0, 3.0)
+
+_STYLE = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+}
+
+
+def _draw_curve(ax, x_range, y_range, color="tab:blue", **kwargs):
+    """Draw J(x) on ``ax`` and set limits, grid and axis labels."""
+    xs = np.linspace(*x_range, 1000)
+    ax.plot(xs, objective(xs), color=color, linewidth=1.5, **kwargs)
+    ax.set_xlim(*x_range)
+    ax.set_ylim(*y_range)
+    ax.set_xlabel("x")
+    ax.set_ylabel("J(x)")
+    ax.grid(True, alpha=0.3)
+
+
+def _new_figure(figsize, **kwargs) -> Figure:
+    """Create a standalone figure on the Agg canvas (no pyplot global state)."""
+    fig = Figure(figsize=figsize, **kwargs)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig: Figure, path) -> Path:
+    """Write ``fig`` as SVG to ``path``, creating parent folders."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="svg", bbox_inches="tight")
+    return path
+
+
+def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
+    """Plot the objective J(x) = x·sin(x²)."""
+    with mpl.rc_context(_STYLE):
+        fig = _new_figure(FIGSIZE)
+        ax = fig.subplots()
+        _draw_curve(ax, x_range, y_range, label=r"$J(x) = x\,\sin(x^2)$")
+        ax.set_title("Función objetivo")
+        ax.legend(loc="upper left")
+        return _save(fig, path)
+
+
+def plot_trajectory(
+    trajectory: dict, path, title: str | None = None, x_range=X_RANGE, y_range=Y_RANGE
+) -> Path:
+    """Plot the curve (blue) and the iterates (red 'o-'), marking start and end."""
+    x, j = trajectory["x"], trajectory["J"]
+    with mpl.rc_context(_STYLE):
+        fig = _new_figure(FIGSIZE)
+        ax = fig.subplots()
+        _draw_curve(ax, x_range, y_range)
+        ax.plot(x, j, "o-", color="tab:red", markersize=3, linewidth=0.8, zorder=3)
+        ax.plot(x[0], j[0], "o", color="tab:green", markersize=8, label="inicio", zorder=4)
+        ax.plot(x[-1], j[-1], "s", color="black", markersize=7, label="final", zorder=5)
+        if title:
+            ax.set_title(title)
+        ax.legend(loc="upper left")
+        return _save(fig, path)
+
+
+def _finite_extent(trajectories: dict[str, dict], key: str, bounds: tuple[float, float]):
+    """Smallest interval containing ``bounds`` and every finite trajectory value."""
+    values = np.concatenate([np.asarray(t[key], dtype=float) for t in trajectories.values()])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return bounds
+    return min(bounds[0], float(values.min())), max(bounds[1], float(values.max()))
+
+
+def plot_variants(
+    trajectories: dict[str, dict],
+    path,
+    global_min: tuple[float, float],
+    x_range=X_RANGE,
+    y_range=Y_RANGE,
+) -> Path:
+    """Compare methods: paths on the curve (left) and J(x_t) per iteration (right)."""
+    x_lo, x_hi = _finite_extent(trajectories, "x", x_range)
+    pad = 0.02 * (x_hi - x_lo)
+    colors = mpl.colormaps["tab10"].colors
+    with mpl.rc_context(_STYLE):
+        fig = _new_figure(WIDE_FIGSIZE, layout="constrained")
+        left, right = fig.subplots(1, 2)
+        _draw_curve(left, (x_lo - pad, x_hi + pad), y_range, color="0.6", label="J(x)")
+        for i, (method, traj) in enumerate(trajectories.items()):
+            color = colors[(i + 1) % len(colors)]
+            label = METHOD_NAMES.get(method, method)
+            left.plot(traj["x"], traj["J"], "-", color=color, linewidth=0.8, alpha=0.8)
+            left.plot(traj["x"][-1], traj["J"][-1], "s", color=color, markersize=5)
+            right.plot(
+                np.arange(len(traj["J"])), traj["J"], color=color, linewidth=1.2, label=label
+            )
+        left.plot(*global_min, "*", color="black", markersize=10, label="mínimo global", zorder=5)
+        left.plot([], [], "s", color="0.3", markersize=5, label="posición final")
+        left.set_title("Trayectorias sobre la curva")
+        left.legend(loc="upper left")
+        right.axhline(global_min[1], color="black", linestyle="--", linewidth=1)
+        right.text(
+            0.02,
+            global_min[1] + 0.1,
+            f"mínimo global ({global_min[1]:.3f})",
+            transform=right.get_yaxis_transform(),
+            fontsize=8,
+        )
+        right.set_xscale("symlog", linthresh=1)
+        right.set_xlim(left=0)
+        right.set_ylim(*y_range)
+        right.set_xlabel("iteración t (escala logarítmica)")
+        right.set_ylabel(r"$J(x_t)$")
+        right.set_title("Valor de la función por iteración")
+        right.grid(True, which="both", alpha=0.3)
+        right.legend(loc="upper right", ncols=2)
+        return _save(fig, path)
