@@ -18,7 +18,7 @@ include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         "report/_site/informe.html",
         "report/_site/informe.pdf",
-    default_target: True

@@ -53,15 +53,11 @@ def describe(error: jsonschema.ValidationError) -> str:
         )
     if kind == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
+        if "propertyNames" in error.schema_path:
+            return f"«{key}»: nombre «{value}» desconocido; nombres válidos: {allowed}."
         if key.endswith(".class"):
             return f"«{key}»: optimizador «{value}» desconocido; optimizadores válidos: {allowed}."
         return f"«{key}»: el valor «{value}» no está permitido; valores válidos: {allowed}."
-    if kind == "propertyNames":
-        sub = error.context[0] if error.context else None
-        if sub is not None and sub.validator == "enum":
-            allowed = ", ".join(sub.validator_value)
-            return f"«{key}»: nombre «{sub.instance}» desconocido; nombres válidos: {allowed}."
-        return f"«{key}»: nombre no válido; use letras, cifras, «_» o «-», empezando por una letra."
     if kind == "exclusiveMinimum":
         return f"«{key}» debe ser mayor que {error.validator_value} (ahora vale {value})."
     if kind == "minimum":
@@ -70,6 +66,11 @@ def describe(error: jsonschema.ValidationError) -> str:
         return f"«{key}» debe ser menor que {error.validator_value} (ahora vale {value})."
     if kind == "maximum":
         return f"«{key}» debe ser menor o igual que {error.validator_value} (ahora vale {value})."
+    if kind == "pattern":
+        return (
+            f"«{key}»: nombre «{value}» no válido; use letras, cifras, «_» o «-», "
+            "empezando por una letra."
+        )
     if kind == "type":
         expected = error.validator_value
         names = [

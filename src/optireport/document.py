@@ -68,6 +68,9 @@ def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
+        # Quarto attributes such as {#fig-x} must not read as Jinja comments.
+        comment_start_string="<#--",
+        comment_end_string="--#>",
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

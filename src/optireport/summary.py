@@ -20,7 +20,12 @@ TRAINING_FIELDS = (
     "time_to_target_seconds",
     "epochs_to_target",
     "diverged",
+    "majority_prediction",
+    "majority_prediction_share",
 )
+
+# A training "collapsed" when it predicts one digit for at least this share of the test set.
+COLLAPSE_SHARE = 0.9
 
 PACKAGES = ("tensorflow", "keras", "numpy", "matplotlib", "snakemake", "jinja2", "typst")
 
@@ -67,6 +72,9 @@ def aggregate(trainings: list[dict]) -> list[dict]:
                 "variant": variant,
                 "seeds": [r["seed"] for r in runs],
                 "diverged_runs": sum(bool(r["diverged"]) for r in runs),
+                "collapsed_runs": sum(
+                    r["majority_prediction_share"] >= COLLAPSE_SHARE for r in runs
+                ),
                 "reached_target_runs": len(reached),
                 **{
                     field: _stats(r[field] for r in runs)
@@ -139,9 +147,7 @@ def findings(groups: list[dict], lr_sensitivity: list[dict]) -> dict:
             for row in sorted(rows, key=lambda r: median(r, "test_accuracy"), reverse=True)
         ]
     always_reached = [row for row in groups if row["reached_target_runs"] == len(row["seeds"])]
-    fastest = min(
-        always_reached, key=lambda r: r["time_to_target_seconds"]["median"], default=None
-    )
+    fastest = min(always_reached, key=lambda r: r["time_to_target_seconds"]["median"], default=None)
     best_rates = {}
     for optimizer in dict.fromkeys(entry["optimizer"] for entry in lr_sensitivity):
         entries = [entry for entry in lr_sensitivity if entry["optimizer"] == optimizer]

@@ -29,6 +29,11 @@ wildcard_constraints:
     lr=r"[0-9.]+(e-?[0-9]+)?",
 
 
+def code(module):
+    """A package module as a rule input, so that editing it reruns the rule's jobs."""
+    return f"src/optireport/{module}.py"
+
+
 def gd_run_params(wildcards):
     run = GD_RUNS[wildcards.run]
     return {

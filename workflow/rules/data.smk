@@ -2,12 +2,11 @@
 
 
 rule mnist:
+    input:
+        code("data"),
     output:
         npz="results/data/mnist.npz",
         info="results/data/mnist.json",
-    params:
-        mnist_file=config["data"]["mnist_file"],
-        resources="resources",
     log:
         "logs/data/mnist.log",
     benchmark:
@@ -15,6 +14,9 @@ rule mnist:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        mnist_file=config["data"]["mnist_file"],
+        resources="resources",
     script:
         "../scripts/mnist.py"
 
@@ -22,6 +24,7 @@ rule mnist:
 rule digits_figure:
     input:
         "results/data/mnist.npz",
+        code("plots"),
     output:
         report(
             "report/figures/digits.svg",

@@ -4,17 +4,18 @@
 rule lr_probe:
     input:
         "results/data/mnist.npz",
+        code("training"),
     output:
         **training_outputs("results/lr/{optimizer}/lr{lr}"),
-    params:
-        settings=lr_probe_params,
-    threads: config["training"]["threads"]
-    resources:
-        mem_mb=train_mem_mb,
-        runtime=train_runtime_min,
     log:
         "logs/lr/{optimizer}/lr{lr}.log",
     benchmark:
         "benchmarks/lr_probe/{optimizer}/lr{lr}.tsv"
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=train_mem_mb,
+        runtime=train_runtime_min,
+    params:
+        settings=lr_probe_params,
     script:
         "../scripts/train.py"

@@ -2,12 +2,14 @@
 
 
 rule gd_run:
+    input:
+        code("gd"),
     output:
         "results/gd/runs/{run}.json",
-    params:
-        run=gd_run_params,
     log:
         "logs/gd/run_{run}.log",
+    params:
+        run=gd_run_params,
     script:
         "../scripts/gd_run.py"
 
@@ -15,6 +17,7 @@ rule gd_run:
 rule gd_run_figure:
     input:
         "results/gd/runs/{run}.json",
+        code("gd_plots"),
     output:
         report(
             "report/figures/gd_{run}.svg",
@@ -23,16 +26,18 @@ rule gd_run_figure:
             subcategory="Ejecuciones",
             labels={"ejecución": "{run}"},
         ),
+    log:
+        "logs/gd/figure_{run}.log",
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
-    log:
-        "logs/gd/figure_{run}.log",
     script:
         "../scripts/gd_run_figure.py"
 
 
 rule gd_curve_figure:
+    input:
+        code("gd_plots"),
     output:
         report(
             "report/figures/gd_curve.svg",
@@ -40,23 +45,25 @@ rule gd_curve_figure:
             category="Descenso por gradiente",
             labels={"figura": "J(x)"},
         ),
+    log:
+        "logs/gd/curve_figure.log",
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
-    log:
-        "logs/gd/curve_figure.log",
     script:
         "../scripts/gd_curve_figure.py"
 
 
 rule gd_variants:
+    input:
+        code("gd"),
     output:
         "results/gd/variants.json",
+    log:
+        "logs/gd/variants.log",
     params:
         variants=config["gradient_descent"]["variants"],
         x_range=config["gradient_descent"]["x_range"],
-    log:
-        "logs/gd/variants.log",
     script:
         "../scripts/gd_variants.py"
 
@@ -64,6 +71,7 @@ rule gd_variants:
 rule gd_variants_figure:
     input:
         "results/gd/variants.json",
+        code("gd_plots"),
     output:
         report(
             "report/figures/gd_variants.svg",

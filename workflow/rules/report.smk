@@ -3,7 +3,12 @@
 
 rule curves_figures:
     input:
-        [f"results/train/{o}/raw/seed{s}/history.csv" for o in OPTIMIZERS for s in SEEDS],
+        histories=[
+            f"results/train/{o}/raw/seed{s}/history.csv"
+            for o in OPTIMIZERS
+            for s in SEEDS
+        ],
+        code=code("plots"),
     output:
         accuracy=report(
             "report/figures/accuracy.svg",
@@ -17,18 +22,19 @@ rule curves_figures:
             category="Entrenamiento",
             labels={"figura": "pérdida"},
         ),
+    log:
+        "logs/report/curves_figures.log",
     params:
         optimizers=OPTIMIZERS,
         seeds=SEEDS,
-    log:
-        "logs/report/curves_figures.log",
     script:
         "../scripts/curves_figures.py"
 
 
 rule variants_figure:
     input:
-        [f"{d}/history.csv" for d in training_dirs()],
+        histories=[f"{d}/history.csv" for d in training_dirs()],
+        code=code("plots"),
     output:
         report(
             "report/figures/variants.svg",
@@ -36,10 +42,10 @@ rule variants_figure:
             category="Experimentos",
             labels={"figura": "escalado"},
         ),
-    params:
-        jobs=[[o, v, s] for o, v, s in training_jobs()],
     log:
         "logs/report/variants_figure.log",
+    params:
+        jobs=[[o, v, s] for o, v, s in training_jobs()],
     script:
         "../scripts/variants_figure.py"
 
@@ -47,6 +53,7 @@ rule variants_figure:
 rule lr_figure:
     input:
         "results/summary.json",
+        code("plots"),
     output:
         report(
             "report/figures/lr_sensitivity.svg",
@@ -64,6 +71,7 @@ rule rulegraph_figure:
     input:
         "Snakefile",
         RULE_FILES,
+        code("plots"),
     output:
         dot="results/rulegraph.dot",
         svg=report(
@@ -72,10 +80,10 @@ rule rulegraph_figure:
             category="Reproducibilidad",
             labels={"figura": "grafo de reglas"},
         ),
-    params:
-        configfiles=[str(path) for path in workflow.configfiles],
     log:
         "logs/report/rulegraph_figure.log",
+    params:
+        configfiles=[str(path) for path in workflow.configfiles],
     script:
         "../scripts/rulegraph_figure.py"
 
@@ -84,6 +92,7 @@ rule document:
     input:
         summary="results/summary.json",
         templates=TEMPLATES,
+        code=code("document"),
     output:
         "report/informe.qmd",
     log:
@@ -97,14 +106,15 @@ rule render:
         qmd="report/informe.qmd",
         figures=FIGURES,
         assets=["report/_quarto.yml", "report/styles.css", "report/crossref.lua"],
+        code=code("render"),
     output:
         html="report/_site/informe.html",
         pdf="report/_site/informe.pdf",
-    params:
-        renderer=config["report"]["renderer"],
     log:
         "logs/report/render.log",
     benchmark:
         "benchmarks/render.tsv"
+    params:
+        renderer=config["report"]["renderer"],
     script:
         "../scripts/render.py"

@@ -10,13 +10,14 @@ rule summary:
         lr_probes=[f"{d}/metrics.json" for d in lr_probe_dirs()],
         benchmarks=benchmark_files(),
         model_summary=f"{training_dirs()[0]}/summary.txt",
+        code=code("summary"),
     output:
         "results/summary.json",
+    log:
+        "logs/summary.log",
     params:
         trainings=[[o, v, s] for o, v, s in training_jobs()],
         lr_probes=[[o, lr] for o, lr in lr_probe_jobs()],
         config=config,
-    log:
-        "logs/summary.log",
     script:
         "../scripts/summary.py"

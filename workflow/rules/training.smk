@@ -4,17 +4,18 @@
 rule train:
     input:
         "results/data/mnist.npz",
+        code("training"),
     output:
         **training_outputs("results/train/{optimizer}/{variant}/seed{seed}"),
-    params:
-        settings=train_params,
-    threads: config["training"]["threads"]
-    resources:
-        mem_mb=train_mem_mb,
-        runtime=train_runtime_min,
     log:
         "logs/train/{optimizer}/{variant}/seed{seed}.log",
     benchmark:
         "benchmarks/train/{optimizer}/{variant}/seed{seed}.tsv"
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=train_mem_mb,
+        runtime=train_runtime_min,
+    params:
+        settings=train_params,
     script:
         "../scripts/train.py"

@@ -7,7 +7,7 @@ from optireport import plots
 sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
 optimizers, seeds = snakemake.params.optimizers, snakemake.params.seeds  # noqa: F821
-paths = iter(snakemake.input)  # noqa: F821
+paths = iter(snakemake.input.histories)  # noqa: F821
 histories = {name: [plots.read_history(next(paths)) for _ in seeds] for name in optimizers}
 output = snakemake.output  # noqa: F821
 plots.plot_curves(histories, output.accuracy, "accuracy", "Exactitud")

@@ -1,0 +1,116 @@
+"""Config validation: every kind of bad input is refused with a Spanish message naming the key."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, load_yaml
+
+from optireport.config import ConfigError, check_config, format_number, gd_run_name, lr_grid
+
+
+def problems(config, schema) -> str:
+    with pytest.raises(ConfigError) as caught:
+        check_config(config, schema)
+    return str(caught.value)
+
+
+def test_default_and_quick_configs_are_valid(config, schema):
+    check_config(config, schema)
+    quick = load_yaml(ROOT / "config" / "quick.yaml")
+    check_config({**config, **quick}, schema)
+
+
+def test_unknown_optimizer_lists_the_valid_ones(config, schema):
+    config["optimizers"]["Adam"]["class"] = "Adamm"
+    message = problems(config, schema)
+    assert "«optimizers.Adam.class»" in message
+    assert "«Adamm» desconocido" in message
+    for valid in ("Adam", "SGD", "Adagrad", "RMSprop", "Adadelta", "Nadam"):
+        assert valid in message
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "expected"),
+    [
+        ("training", "epochs", 0, "«training.epochs» debe ser mayor o igual que 1"),
+        ("training", "epochs", -5, "«training.epochs» debe ser mayor o igual que 1"),
+        ("training", "batch_size", 0, "«training.batch_size» debe ser mayor o igual que 1"),
+        ("training", "validation_split", 0, "«training.validation_split» debe ser mayor que 0"),
+        ("training", "validation_split", 1, "«training.validation_split» debe ser menor que 1"),
+        ("training", "validation_split", 1.5, "«training.validation_split» debe ser menor que 1"),
+        ("training", "epochs", "setenta", "«training.epochs» debe ser un número entero"),
+    ],
+)
+def test_out_of_range_training_values(config, schema, section, key, value, expected):
+    config[section][key] = value
+    assert expected in problems(config, schema)
+
+
+def test_non_positive_learning_rate_names_the_optimizer(config, schema):
+    config["optimizers"]["SGD"]["args"]["learning_rate"] = 0
+    assert "«optimizers.SGD.args.learning_rate» debe ser mayor que 0" in problems(config, schema)
+    config["optimizers"]["SGD"]["args"]["learning_rate"] = 0.01
+    config["gradient_descent"]["runs"][0]["learning_rate"] = -0.1
+    message = problems(config, schema)
+    assert "«gradient_descent.runs[0].learning_rate» debe ser mayor que 0" in message
+
+
+def test_unknown_keys_are_named_with_the_allowed_ones(config, schema):
+    config["training"]["epocas"] = 10
+    config["extra"] = True
+    message = problems(config, schema)
+    assert "«training»: clave desconocida «epocas»" in message
+    assert "claves permitidas: epochs, batch_size, validation_split" in message
+    assert "clave desconocida «extra»" in message
+
+
+def test_unknown_gd_method_and_variant(config, schema):
+    config["gradient_descent"]["variants"]["methods"]["lbfgs"] = {"learning_rate": 0.1}
+    config["training"]["variants"] = ["raw", "normalizada"]
+    message = problems(config, schema)
+    assert "nombre «lbfgs» desconocido" in message
+    assert "«training.variants[1]»: el valor «normalizada» no está permitido" in message
+
+
+def test_every_problem_is_reported_at_once(config, schema):
+    config["training"]["epochs"] = 0
+    config["training"]["batch_size"] = -1
+    message = problems(config, schema)
+    assert "training.epochs" in message and "training.batch_size" in message
+
+
+def test_semantic_checks(config, schema, tmp_path):
+    config["lr_sensitivity"] = {"min": 0.1, "max": 0.001}
+    config["data"]["mnist_file"] = str(tmp_path / "no-existe.npz")
+    message = problems(config, schema)
+    assert "«lr_sensitivity»: «min» debe ser menor que «max»" in message
+    assert "«data.mnist_file»: no existe el archivo" in message
+
+
+def test_names_and_grids_are_plain_and_stable(config):
+    assert gd_run_name({"start": -2.0, "learning_rate": 0.01, "iterations": 1000}) == (
+        "x-2_lr0.01_it1000"
+    )
+    assert format_number(1e-4) == "0.0001"
+    config["lr_sensitivity"] = {"min": 1e-4, "max": 1e-1, "points": 5}
+    grid = lr_grid(config, "Adam")
+    assert grid == [0.0001, 0.000562, 0.00316, 0.0178, 0.1]
+    assert all(type(value) is float for value in grid)
+
+
+def test_snakemake_refuses_bad_config_before_any_job(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("training:\n  epochs: 0\noptimizers:\n  Foo:\n    class: Foo\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--configfile", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "La configuración no es válida" in output
+    assert "«training.epochs»" in output
+    assert "«optimizers.Foo.class»: optimizador «Foo» desconocido" in output

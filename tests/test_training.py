@@ -1,0 +1,264 @@
+"""Tests for optireport.training on small synthetic, learnable data."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import keras
+import numpy as np
+import pytest
+
+from optireport import training
+
+# Thread pools can only be set before TF runs anything, so fix them for this process first.
+training.configure_runtime(threads=1, seed=0)
+
+HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"]
+
+
+def make_data(n, seed=0):
+    """Noise images whose label is the brightest of 10 horizontal bands."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 10, size=n)
+    x = rng.integers(0, 120, size=(n, 28, 28))
+    for i, label in enumerate(y):
+        x[i, 2 * label + 4 : 2 * label + 6, :] += 120
+    bands = x[:, 4:24, :].reshape(n, 10, 2 * 28).mean(axis=2)
+    assert np.array_equal(bands.argmax(axis=1), y)
+    return x.astype(np.uint8), y.astype(np.uint8)
+
+
+X_TRAIN, Y_TRAIN = make_data(600)
+X_TEST, Y_TEST = make_data(200, seed=1)
+
+
+def run_train(out_dir, **overrides):
+    settings = dict(
+        optimizer_class="Adam",
+        optimizer_args={"learning_rate": 0.003},
+        epochs=4,
+        batch_size=50,
+        validation_split=0.3,
+        seed=0,
+        threads=1,
+        variant="scaled",
+        out_dir=out_dir,
+    )
+    settings.update(overrides)
+    return training.train(X_TRAIN, Y_TRAIN, X_TEST, Y_TEST, **settings)
+
+
+def read_history(path):
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        return reader.fieldnames, list(reader)
+
+
+def test_model_matches_seed_architecture():
+    model = training.build_model()
+    assert model.count_params() == 35_090
+    kernels = [layer.kernel.shape for layer in model.layers]
+    assert kernels == [(784, 40), (40, 40), (40, 40), (40, 10)]
+    activations = [layer.activation.__name__ for layer in model.layers]
+    assert activations == ["relu", "relu", "relu", "softmax"]
+
+
+def test_make_optimizer():
+    optimizer = training.make_optimizer("SGD", {"learning_rate": 0.5})
+    assert isinstance(optimizer, keras.optimizers.SGD)
+    assert float(optimizer.learning_rate) == pytest.approx(0.5)
+    with pytest.raises(ValueError):
+        training.make_optimizer("NoSuchOptimizer", {})
+
+
+def test_prepare_inputs():
+    x = np.array([[0, 255], [128, 1]] * 392, dtype=np.uint8).reshape(2, 28, 28)
+    raw = training.prepare_inputs(x, "raw")
+    assert raw.shape == (2, 784) and raw.dtype == np.float32
+    assert raw.max() == 255 and np.array_equal(raw, x.reshape(2, 784))
+    scaled = training.prepare_inputs(x, "scaled")
+    assert scaled.dtype == np.float32 and scaled.max() == 1.0
+    np.testing.assert_allclose(scaled, raw / 255)
+    with pytest.raises(ValueError, match="Variante"):
+        training.prepare_inputs(x, "normalized")
+
+
+def test_validation_split_is_last_fraction():
+    x = np.arange(600)
+    (x_fit, y_fit), (x_val, y_val) = training.split_validation(x, x * 2, 0.3)
+    assert np.array_equal(x_fit, np.arange(420)) and np.array_equal(x_val, np.arange(420, 600))
+    assert np.array_equal(y_val, x_val * 2)
+    with pytest.raises(ValueError):
+        training.split_validation(x, x, 0.0)
+
+
+def test_train_matches_plain_fit(tmp_path):
+    """Same weights and history as the notebook's fit(validation_split=0.3)."""
+    metrics = run_train(tmp_path, epochs=2, variant="raw")
+    training.configure_runtime(threads=1, seed=0)
+    model = training.build_model()
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.003),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    plain = model.fit(
+        training.prepare_inputs(X_TRAIN, "raw"),
+        Y_TRAIN,
+        batch_size=50,
+        validation_split=0.3,
+        epochs=2,
+        verbose=0,
+    ).history
+    trained = keras.models.load_model(tmp_path / "model.keras")
+    for ours, theirs in zip(trained.get_weights(), model.get_weights(), strict=True):
+        assert np.array_equal(ours, theirs)
+    _, rows = read_history(tmp_path / "history.csv")
+    for key in ("loss", "accuracy", "val_accuracy"):
+        assert [float(row[key]) for row in rows] == plain[key]
+    # One validation batch instead of 50-sample batches: only float32 rounding differs.
+    np.testing.assert_allclose(
+        [float(row["val_loss"]) for row in rows], plain["val_loss"], rtol=1e-5
+    )
+    assert metrics["epochs_completed"] == 2
+
+
+def test_train_writes_outputs(tmp_path):
+    metrics = run_train(tmp_path, epochs=5, target_val_accuracy=0.5)
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "history.csv",
+        "metrics.json",
+        "summary.txt",
+        "model.keras",
+    }
+    columns, rows = read_history(tmp_path / "history.csv")
+    assert columns == HISTORY_COLUMNS
+    assert [int(row["epoch"]) for row in rows] == [1, 2, 3, 4, 5]
+    assert all(float(row["seconds"]) > 0 for row in rows)
+    assert json.loads((tmp_path / "metrics.json").read_text()) == metrics
+    assert metrics["epochs"] == metrics["epochs_completed"] == 5
+    assert metrics["n_params"] == 35_090 and metrics["diverged"] is False
+    assert metrics["test_accuracy"] > 0.5, "the synthetic task should be learnable"
+    val_accuracy = [float(row["val_accuracy"]) for row in rows]
+    assert metrics["best_val_accuracy"] == max(val_accuracy)
+    assert metrics["best_epoch"] == val_accuracy.index(max(val_accuracy)) + 1
+    reached = next(i for i, acc in enumerate(val_accuracy) if acc >= 0.5)
+    assert metrics["epochs_to_target"] == reached + 1
+    seconds = [float(row["seconds"]) for row in rows]
+    assert metrics["time_to_target_seconds"] == pytest.approx(sum(seconds[: reached + 1]))
+    assert metrics["train_seconds"] == pytest.approx(sum(seconds))
+    assert "35,090" in (tmp_path / "summary.txt").read_text()
+    assert metrics["resumed_from_epoch"] is None
+
+
+def test_target_never_reached_is_null(tmp_path):
+    metrics = run_train(tmp_path, epochs=1, target_val_accuracy=1.01)
+    assert metrics["time_to_target_seconds"] is None and metrics["epochs_to_target"] is None
+
+
+def test_divergence_is_recorded_not_raised(tmp_path):
+    metrics = run_train(
+        tmp_path,
+        optimizer_class="SGD",
+        optimizer_args={"learning_rate": 1e6},
+        variant="raw",
+        epochs=10,
+    )
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved == metrics
+    assert saved["diverged"] is True
+    assert saved["epochs_completed"] < 10
+    assert saved["test_loss"] is None
+    assert saved["best_val_accuracy"] is None and saved["best_epoch"] is None
+    _, rows = read_history(tmp_path / "history.csv")
+    assert len(rows) == saved["epochs_completed"]
+    assert not np.isfinite(float(rows[-1]["loss"]))
+    assert not (tmp_path / "backup").exists()
+
+
+def test_same_seed_same_results(tmp_path):
+    first = run_train(tmp_path / "a", epochs=3)
+    second = run_train(tmp_path / "b", epochs=3)
+    timing = ("train_seconds", "time_to_target_seconds")
+    assert {k: v for k, v in first.items() if k not in timing} == {
+        k: v for k, v in second.items() if k not in timing
+    }
+    _, rows_a = read_history(tmp_path / "a" / "history.csv")
+    _, rows_b = read_history(tmp_path / "b" / "history.csv")
+    assert [row["val_loss"] for row in rows_a] == [row["val_loss"] for row in rows_b]
+
+
+DRIVER = """
+import sys
+sys.path.insert(0, {tests_dir!r})
+from test_training import X_TRAIN, Y_TRAIN, X_TEST, Y_TEST
+from optireport.training import train
+
+x_train = X_TRAIN.repeat(8, axis=0)
+y_train = Y_TRAIN.repeat(8)
+train(x_train, y_train, X_TEST, Y_TEST, optimizer_class="Adam", optimizer_args={{}},
+      epochs={epochs}, batch_size=50, validation_split=0.3, seed=0, threads=1,
+      variant="scaled", out_dir={out_dir!r})
+"""
+
+
+def test_killed_run_resumes(tmp_path):
+    epochs = 40
+    out_dir = tmp_path / "run"
+    driver = tmp_path / "driver.py"
+    tests_dir = os.path.dirname(__file__)
+    driver.write_text(DRIVER.format(tests_dir=tests_dir, epochs=epochs, out_dir=str(out_dir)))
+    state = out_dir / "backup" / "state.json"
+
+    with open(tmp_path / "first.log", "w") as log:
+        process = subprocess.Popen([sys.executable, str(driver)], stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            if state.exists() and json.loads(state.read_text())["epoch"] >= 2:
+                break
+            time.sleep(0.01)
+        assert process.poll() is None, "the run finished or crashed before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert not (out_dir / "metrics.json").exists()
+    killed_at = json.loads(state.read_text())["epoch"]
+    assert 2 <= killed_at < epochs
+
+    second = subprocess.run(
+        [sys.executable, str(driver)], capture_output=True, text=True, timeout=120, check=True
+    )
+    resumed_at = int(second.stdout.split("Reanudando desde la época ")[1].split()[0])
+    assert resumed_at >= killed_at
+    assert f"Época {resumed_at + 1}/{epochs}" in second.stdout
+    assert f"Época {resumed_at}/{epochs}" not in second.stdout
+    _, rows = read_history(out_dir / "history.csv")
+    assert [int(row["epoch"]) for row in rows] == list(range(1, epochs + 1))
+    metrics = json.loads((out_dir / "metrics.json").read_text())
+    assert metrics["epochs_completed"] == epochs and metrics["resumed_from_epoch"] == resumed_at
+    assert not (out_dir / "backup").exists()
+
+    # Weights and optimizer state are restored, so the resumed run equals an uninterrupted one.
+    uninterrupted = training.train(
+        X_TRAIN.repeat(8, axis=0),
+        Y_TRAIN.repeat(8),
+        X_TEST,
+        Y_TEST,
+        optimizer_class="Adam",
+        optimizer_args={},
+        epochs=epochs,
+        batch_size=50,
+        validation_split=0.3,
+        seed=0,
+        threads=1,
+        variant="scaled",
+        out_dir=tmp_path / "uninterrupted",
+    )
+    assert uninterrupted["test_accuracy"] == metrics["test_accuracy"]
+    assert uninterrupted["test_loss"] == metrics["test_loss"]
+    _, reference = read_history(tmp_path / "uninterrupted" / "history.csv")
+    without_time = [{k: v for k, v in row.items() if k != "seconds"} for row in reference]
+    assert [{k: v for k, v in row.items() if k != "seconds"} for row in rows] == without_time
