@@ -47,9 +47,7 @@ def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:
     for digit, ax in enumerate(axes.flat):
         ax.imshow(x[np.flatnonzero(y == digit)[0]], cmap="Greys", interpolation="nearest")
         ax.set_title(str(digit))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
+        ax.set_axis_off()
     fig.tight_layout()
     save(fig, path)
 

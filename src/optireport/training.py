@@ -127,6 +127,11 @@ def train(
         metrics=["accuracy"],
         steps_per_execution=steps_per_epoch,
     )
+    # Summarize before training, while the optimizer has no variables to count.
+    summary_lines = []
+    model.summary(
+        print_fn=lambda text, line_break=True: summary_lines.append(text + "\n" * line_break)
+    )
     fingerprint = {
         "optimizer_class": optimizer_class,
         "optimizer_args": optimizer_args,
@@ -185,10 +190,6 @@ def train(
     }
     metrics.update(summarize_history(history, target_val_accuracy))
 
-    summary_lines = []
-    model.summary(
-        print_fn=lambda text, line_break=True: summary_lines.append(text + "\n" * line_break)
-    )
     _write_text_atomic(out_dir / "history.csv", _history_csv(history))
     _write_text_atomic(out_dir / "summary.txt", "".join(summary_lines))
     tmp_model = out_dir / ".tmp-model.keras"

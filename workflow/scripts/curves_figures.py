@@ -4,11 +4,11 @@ import sys
 
 from optireport import plots
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-optimizers, seeds = snakemake.params.optimizers, snakemake.params.seeds  # noqa: F821
-paths = iter(snakemake.input.histories)  # noqa: F821
+optimizers, seeds = snakemake.params.optimizers, snakemake.params.seeds
+paths = iter(snakemake.input.histories)
 histories = {name: [plots.read_history(next(paths)) for _ in seeds] for name in optimizers}
-output = snakemake.output  # noqa: F821
+output = snakemake.output
 plots.plot_curves(histories, output.accuracy, "accuracy", "Exactitud")
 plots.plot_curves(histories, output.loss, "loss", "Pérdida (entropía cruzada)")

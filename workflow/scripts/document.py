@@ -5,10 +5,10 @@ from pathlib import Path
 
 from optireport import document, summary
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
 document.write_document(
-    summary.read_json(snakemake.input.summary),  # noqa: F821
+    summary.read_json(snakemake.input.summary),
     Path("templates"),
-    Path(snakemake.output[0]),  # noqa: F821
+    Path(snakemake.output[0]),
 )

@@ -5,13 +5,13 @@ import sys
 
 from optireport import gd_plots
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-with open(snakemake.input[0], encoding="utf-8") as handle:  # noqa: F821
+with open(snakemake.input[0], encoding="utf-8") as handle:
     run = json.load(handle)
 gd_plots.plot_trajectory(
     run,
-    snakemake.output[0],  # noqa: F821
-    x_range=snakemake.params.x_range,  # noqa: F821
-    y_range=snakemake.params.y_range,  # noqa: F821
+    snakemake.output[0],
+    x_range=snakemake.params.x_range,
+    y_range=snakemake.params.y_range,
 )

@@ -5,10 +5,10 @@ import sys
 
 from optireport import gd
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-spec = snakemake.params.variants  # noqa: F821
-x_min, x_max = snakemake.params.x_range  # noqa: F821
+spec = snakemake.params.variants
+x_min, x_max = snakemake.params.x_range
 best_x, best_J = gd.global_minimum(x_min, x_max)
 methods = []
 for method, settings in spec["methods"].items():
@@ -33,5 +33,5 @@ result = {
     "tolerance": spec["tolerance"],
     "methods": methods,
 }
-with open(snakemake.output[0], "w", encoding="utf-8") as handle:  # noqa: F821
+with open(snakemake.output[0], "w", encoding="utf-8") as handle:
     json.dump(result, handle)

@@ -5,12 +5,12 @@ import sys
 
 from optireport import gd_plots
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-with open(snakemake.input[0], encoding="utf-8") as handle:  # noqa: F821
+with open(snakemake.input[0], encoding="utf-8") as handle:
     result = json.load(handle)
 gd_plots.plot_variants(
     {m["method"]: m for m in result["methods"]},
-    snakemake.output[0],  # noqa: F821
+    snakemake.output[0],
     global_min=(result["global_min"]["x"], result["global_min"]["J"]),
 )

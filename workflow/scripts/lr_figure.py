@@ -4,9 +4,9 @@ import sys
 
 from optireport import plots, summary
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-result = summary.read_json(snakemake.input[0])  # noqa: F821
+result = summary.read_json(snakemake.input[0])
 points = {}
 for entry in result["lr_sensitivity"]:
     accuracy = entry["val_accuracy"] if entry["val_accuracy"] is not None else 0.0
@@ -16,4 +16,4 @@ defaults = {
     for name, spec in result["config"]["optimizers"].items()
 }
 epochs = result["config"]["lr_sensitivity"]["epochs"]
-plots.plot_lr_sensitivity(points, defaults, snakemake.output[0], epochs)  # noqa: F821
+plots.plot_lr_sensitivity(points, defaults, snakemake.output[0], epochs)

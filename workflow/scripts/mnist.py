@@ -8,12 +8,12 @@ import numpy as np
 
 from optireport import data
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-params = snakemake.params  # noqa: F821
+params = snakemake.params
 mnist_file = Path(params.mnist_file) if params.mnist_file else None
 arrays, source = data.load_mnist(mnist_file, Path(params.resources))
-data.save_npz(arrays, Path(snakemake.output.npz))  # noqa: F821
+data.save_npz(arrays, Path(snakemake.output.npz))
 
 test_counts = np.bincount(arrays["y_test"], minlength=10)
 info = {
@@ -35,4 +35,4 @@ info = {
     "test_minority": {"digit": int(test_counts.argmin()), "count": int(test_counts.min())},
     "pixel_range": [int(arrays["x_train"].min()), int(arrays["x_train"].max())],
 }
-Path(snakemake.output.info).write_text(json.dumps(info, indent=2), encoding="utf-8")  # noqa: F821
+Path(snakemake.output.info).write_text(json.dumps(info, indent=2), encoding="utf-8")

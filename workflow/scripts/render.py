@@ -5,11 +5,11 @@ from pathlib import Path
 
 from optireport import render
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
 outputs = render.render_report(
-    Path(snakemake.input.qmd),  # noqa: F821
-    Path(snakemake.output.html).parent,  # noqa: F821
-    renderer=snakemake.params.renderer,  # noqa: F821
+    Path(snakemake.input.qmd),
+    Path(snakemake.output.html).parent,
+    renderer=snakemake.params.renderer,
 )
 print(f"Informe generado: {outputs['html']} y {outputs['pdf']}")

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from optireport import plots
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
 command = [sys.executable, "-m", "snakemake", "--rulegraph", "--nolock", "--quiet", "all"]
-if snakemake.params.configfiles:  # noqa: F821
-    command += ["--configfiles", *snakemake.params.configfiles]  # noqa: F821
+if snakemake.params.configfiles:
+    command += ["--configfiles", *snakemake.params.configfiles]
 dot = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-Path(snakemake.output.dot).write_text(dot, encoding="utf-8")  # noqa: F821
+Path(snakemake.output.dot).write_text(dot, encoding="utf-8")
 
 labels = dict(re.findall(r'^\s*(\d+)\[label = "([^"]+)"', dot, flags=re.M))
 edges = [(labels[a], labels[b]) for a, b in re.findall(r"^\s*(\d+) -> (\d+)", dot, flags=re.M)]
-plots.plot_rule_graph(edges, list(labels.values()), snakemake.output.svg)  # noqa: F821
+plots.plot_rule_graph(edges, list(labels.values()), snakemake.output.svg)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from optireport import summary
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-inputs, params = snakemake.input, snakemake.params  # noqa: F821
+inputs, params = snakemake.input, snakemake.params
 
 variants = summary.read_json(inputs.gd_variants)
 best_x, tolerance = variants["global_min"]["x"], variants["tolerance"]
@@ -58,4 +58,4 @@ result = {
         "packages": summary.package_versions(),
     },
 }
-summary.write_json(result, snakemake.output[0])  # noqa: F821
+summary.write_json(result, snakemake.output[0])
