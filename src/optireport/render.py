@@ -365,6 +365,8 @@ def _render_with_pandoc(qmd_path: Path, out_dir: Path) -> dict[str, Path]:
                 f"Typst no pudo compilar el PDF de {qmd_path.name}: {exc}\n"
                 f"Se guardó el código intermedio en {debug_copy} para depurarlo."
             ) from exc
+    # A debugging copy left by an earlier failed compile is stale now.
+    (out_dir / f"{qmd_path.stem}.typ").unlink(missing_ok=True)
     return {"html": html_out, "pdf": pdf_out}
 
 

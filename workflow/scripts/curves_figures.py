@@ -1,10 +1,9 @@
 """Rule curves_figures: accuracy and loss curves of every optimizer on raw pixels."""
 
-import sys
-
 from optireport import plots
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 optimizers, seeds = snakemake.params.optimizers, snakemake.params.seeds
 paths = iter(snakemake.input.histories)

@@ -1,11 +1,11 @@
 """Rule document: render the Jinja templates into report/informe.qmd."""
 
-import sys
 from pathlib import Path
 
 from optireport import document, summary
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 document.write_document(
     summary.read_json(snakemake.input.summary),

@@ -1,10 +1,9 @@
 """Rule gd_curve_figure: the objective J(x) = x sin(x^2)."""
 
-import sys
-
 from optireport import gd_plots
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 gd_plots.plot_curve(
     snakemake.output[0],

@@ -1,11 +1,11 @@
 """Rule gd_run: one plain gradient-descent trajectory."""
 
 import json
-import sys
 
 from optireport import gd
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 run = snakemake.params.run
 trajectory = gd.gradient_descent(run["start"], run["learning_rate"], run["iterations"])

@@ -1,11 +1,11 @@
 """Rule gd_variants: every configured method from the same start, against the global minimum."""
 
 import json
-import sys
 
 from optireport import gd
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 spec = snakemake.params.variants
 x_min, x_max = snakemake.params.x_range

@@ -1,11 +1,11 @@
 """Rule gd_variants_figure: every method's path on one comparative figure."""
 
 import json
-import sys
 
 from optireport import gd_plots
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 with open(snakemake.input[0], encoding="utf-8") as handle:
     result = json.load(handle)

@@ -1,10 +1,9 @@
 """Rule lr_figure: final validation accuracy against learning rate."""
 
-import sys
-
 from optireport import plots, summary
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 result = summary.read_json(snakemake.input[0])
 points = {}

@@ -1,14 +1,14 @@
 """Rule mnist: write verified MNIST arrays and a JSON description of them."""
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from optireport import data
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 params = snakemake.params
 mnist_file = Path(params.mnist_file) if params.mnist_file else None

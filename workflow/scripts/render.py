@@ -1,11 +1,11 @@
 """Rule render: report/informe.qmd to HTML and PDF (Quarto, or Pandoc + Typst)."""
 
-import sys
 from pathlib import Path
 
 from optireport import render
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 outputs = render.render_report(
     Path(snakemake.input.qmd),

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 from optireport import plots
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 command = [sys.executable, "-m", "snakemake", "--rulegraph", "--nolock", "--quiet", "all"]
 if snakemake.params.configfiles:

@@ -1,12 +1,12 @@
 """Rule summary: gather every rule output the report quotes into results/summary.json."""
 
 import platform
-import sys
 from pathlib import Path
 
 from optireport import summary
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 inputs, params = snakemake.input, snakemake.params
 

@@ -1,16 +1,15 @@
 """Rules train and lr_probe: one training run of the seed's MLP."""
 
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
+from optireport.joblog import redirect_to_log
 
-from optireport import data, training  # noqa: E402
+# Appending keeps the story of a run that was interrupted and resumed.
+redirect_to_log(snakemake.log[0], append=True)
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "a", buffering=1)
+from optireport import data, training  # noqa: E402  (TensorFlow logs go to the job log)
 
 settings = dict(snakemake.params.settings)
 subset = settings.pop("subset")

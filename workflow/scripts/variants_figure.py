@@ -1,10 +1,9 @@
 """Rule variants_figure: validation accuracy with raw and with scaled pixels."""
 
-import sys
-
 from optireport import plots
+from optireport.joblog import redirect_to_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)
+redirect_to_log(snakemake.log[0])
 
 histories = {}
 for path, (optimizer, variant, _) in zip(

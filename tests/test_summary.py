@@ -1,0 +1,98 @@
+"""Aggregation of training results and the findings the report states."""
+
+import math
+
+import pytest
+
+from optireport import summary
+
+
+def entry(optimizer, variant, seed, accuracy, *, reached=True, diverged=False, share=0.12):
+    return {
+        "optimizer": optimizer,
+        "variant": variant,
+        "seed": seed,
+        "test_accuracy": accuracy,
+        "test_loss": 1 - accuracy,
+        "best_val_accuracy": accuracy + 0.01,
+        "best_epoch": 5,
+        "train_seconds": 10.0 * seed,
+        "epochs_to_target": 3 if reached else None,
+        "time_to_target_seconds": 4.0 * seed if reached else None,
+        "diverged": diverged,
+        "majority_prediction_share": share,
+    }
+
+
+@pytest.fixture
+def trainings():
+    return [
+        entry("Adam", "raw", 1, 0.96),
+        entry("Adam", "raw", 2, 0.94),
+        entry("Adam", "raw", 3, 0.95),
+        entry("SGD", "raw", 1, 0.1135, reached=False, share=1.0),
+        entry("SGD", "raw", 2, math.nan, reached=False, diverged=True),
+        entry("SGD", "raw", 3, 0.1135, reached=False, share=0.99),
+        entry("SGD", "scaled", 1, 0.97, reached=True),
+        entry("Adam", "scaled", 1, 0.975),
+    ]
+
+
+def test_aggregate_gives_median_range_and_counts(trainings):
+    groups = {(g["optimizer"], g["variant"]): g for g in summary.aggregate(trainings)}
+    adam = groups[("Adam", "raw")]
+    assert adam["test_accuracy"] == {"median": 0.95, "min": 0.94, "max": 0.96, "n": 3}
+    assert adam["seeds"] == [1, 2, 3]
+    assert adam["reached_target_runs"] == 3
+    assert adam["time_to_target_seconds"]["median"] == 8.0
+    sgd = groups[("SGD", "raw")]
+    assert sgd["diverged_runs"] == 1
+    assert sgd["collapsed_runs"] == 2
+    assert sgd["test_accuracy"]["n"] == 2  # NaN of the diverged run is left out
+    assert sgd["time_to_target_seconds"] is None
+
+
+def test_findings_rank_and_compare(trainings):
+    groups = summary.aggregate(trainings)
+    lr = [
+        {"optimizer": "Adam", "learning_rate": 0.001, "val_accuracy": 0.9},
+        {"optimizer": "Adam", "learning_rate": 0.01, "val_accuracy": 0.93},
+        {"optimizer": "SGD", "learning_rate": 0.1, "val_accuracy": None},
+        {"optimizer": "SGD", "learning_rate": 0.01, "val_accuracy": 0.2},
+    ]
+    found = summary.findings(groups, lr)
+    assert found["rankings"]["raw"] == ["Adam", "SGD"]
+    assert found["rankings"]["scaled"] == ["Adam", "SGD"]
+    assert found["scaling_gain"]["SGD"] == pytest.approx(0.97 - 0.1135)
+    assert found["fastest_to_target"] == {"optimizer": "SGD", "variant": "scaled"}
+    assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
+    assert found["best_learning_rates"]["Adam"] == {"learning_rate": 0.01, "val_accuracy": 0.93}
+    assert found["best_learning_rates"]["SGD"]["learning_rate"] == 0.01
+
+
+def test_rule_times_group_benchmark_files_by_rule(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    header = "s\th:m:s\tmax_rss\n"
+    files = {
+        "benchmarks/mnist.tsv": 12.0,
+        "benchmarks/train/Adam/raw/seed1.tsv": 40.0,
+        "benchmarks/train/SGD/raw/seed1.tsv": 20.0,
+    }
+    for name, seconds in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + f"{seconds}\t0:00:{int(seconds)}\t100\n")
+    times = {row["rule"]: row for row in summary.rule_times(list(files))}
+    assert times["train"] == {
+        "rule": "train",
+        "jobs": 2,
+        "total_seconds": 60.0,
+        "mean_seconds": 30.0,
+    }
+    assert times["mnist"]["jobs"] == 1
+
+
+def test_write_json_refuses_nan(tmp_path):
+    with pytest.raises(ValueError):
+        summary.write_json({"x": math.nan}, tmp_path / "s.json")
+    assert not (tmp_path / "s.json").exists()
