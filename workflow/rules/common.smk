@@ -9,6 +9,9 @@ from optireport import config as cfg
 
 SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
 
+# One software environment for every rule: the project's own (used with --sdm conda).
+ENV = "../../environment.yml"
+
 try:
     cfg.check_config(config, yaml.safe_load(SCHEMA.read_text(encoding="utf-8")))
 except cfg.ConfigError as error:

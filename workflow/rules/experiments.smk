@@ -11,6 +11,8 @@ rule lr_probe:
         "logs/lr/{optimizer}/lr{lr}.log",
     benchmark:
         "benchmarks/lr_probe/{optimizer}/lr{lr}.tsv"
+    conda:
+        ENV
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,

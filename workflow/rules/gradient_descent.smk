@@ -8,6 +8,8 @@ rule gd_run:
         "results/gd/runs/{run}.json",
     log:
         "logs/gd/run_{run}.log",
+    conda:
+        ENV
     params:
         run=gd_run_params,
     script:
@@ -28,6 +30,8 @@ rule gd_run_figure:
         ),
     log:
         "logs/gd/figure_{run}.log",
+    conda:
+        ENV
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
@@ -47,6 +51,8 @@ rule gd_curve_figure:
         ),
     log:
         "logs/gd/curve_figure.log",
+    conda:
+        ENV
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
@@ -61,6 +67,8 @@ rule gd_variants:
         "results/gd/variants.json",
     log:
         "logs/gd/variants.log",
+    conda:
+        ENV
     params:
         variants=config["gradient_descent"]["variants"],
         x_range=config["gradient_descent"]["x_range"],
@@ -81,5 +89,7 @@ rule gd_variants_figure:
         ),
     log:
         "logs/gd/variants_figure.log",
+    conda:
+        ENV
     script:
         "../scripts/gd_variants_figure.py"

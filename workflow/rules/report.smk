@@ -24,6 +24,8 @@ rule curves_figures:
         ),
     log:
         "logs/report/curves_figures.log",
+    conda:
+        ENV
     params:
         optimizers=OPTIMIZERS,
         seeds=SEEDS,
@@ -44,6 +46,8 @@ rule variants_figure:
         ),
     log:
         "logs/report/variants_figure.log",
+    conda:
+        ENV
     params:
         jobs=[[o, v, s] for o, v, s in training_jobs()],
     script:
@@ -63,6 +67,8 @@ rule lr_figure:
         ),
     log:
         "logs/report/lr_figure.log",
+    conda:
+        ENV
     script:
         "../scripts/lr_figure.py"
 
@@ -82,6 +88,8 @@ rule rulegraph_figure:
         ),
     log:
         "logs/report/rulegraph_figure.log",
+    conda:
+        ENV
     params:
         configfiles=[str(path) for path in workflow.configfiles],
     script:
@@ -97,6 +105,8 @@ rule document:
         "report/informe.qmd",
     log:
         "logs/report/document.log",
+    conda:
+        ENV
     script:
         "../scripts/document.py"
 
@@ -114,6 +124,8 @@ rule render:
         "logs/report/render.log",
     benchmark:
         "benchmarks/render.tsv"
+    conda:
+        ENV
     params:
         renderer=config["report"]["renderer"],
     script:

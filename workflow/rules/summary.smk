@@ -15,6 +15,8 @@ rule summary:
         "results/summary.json",
     log:
         "logs/summary.log",
+    conda:
+        ENV
     params:
         trainings=[[o, v, s] for o, v, s in training_jobs()],
         lr_probes=[[o, lr] for o, lr in lr_probe_jobs()],
