@@ -34,7 +34,7 @@ def trainings():
         entry("SGD", "raw", 2, math.nan, reached=False, diverged=True),
         entry("SGD", "raw", 3, 0.1135, reached=False, share=0.99),
         entry("SGD", "scaled", 1, 0.97, reached=True),
-        entry("Adam", "scaled", 1, 0.975),
+        entry("Adam", "scaled", 1, 0.955),
     ]
 
 
@@ -60,13 +60,19 @@ def test_findings_rank_and_compare(trainings):
         {"optimizer": "SGD", "learning_rate": 0.1, "val_accuracy": None},
         {"optimizer": "SGD", "learning_rate": 0.01, "val_accuracy": 0.2},
     ]
-    found = summary.findings(groups, lr)
+    found = summary.findings(groups, lr, {"Adam": 0.001, "SGD": 0.001})
     assert found["rankings"]["raw"] == ["Adam", "SGD"]
-    assert found["rankings"]["scaled"] == ["Adam", "SGD"]
+    assert found["rankings"]["scaled"] == ["SGD", "Adam"]
     assert found["scaling_gain"]["SGD"] == pytest.approx(0.97 - 0.1135)
+    assert found["scaling_effect"] == {"improves": ["SGD"], "unchanged": ["Adam"], "worsens": []}
     assert found["fastest_to_target"] == {"optimizer": "SGD", "variant": "scaled"}
     assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
-    assert found["best_learning_rates"]["Adam"] == {"learning_rate": 0.01, "val_accuracy": 0.93}
+    assert found["best_learning_rates"]["Adam"] == {
+        "learning_rate": 0.01,
+        "val_accuracy": 0.93,
+        "ratio_to_default": pytest.approx(10),
+    }
+    assert found["default_rate_too_small"] == ["Adam", "SGD"]
     assert found["best_learning_rates"]["SGD"]["learning_rate"] == 0.01
 
 

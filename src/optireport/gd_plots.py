@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from optireport.gd import METHOD_NAMES, objective
 
 FIGSIZE = (6.5, 4.0)
-WIDE_FIGSIZE = (6.5, 3.6)
+WIDE_FIGSIZE = (6.5, 4.2)
 X_RANGE = (-2.5, 2.5)
 Y_RANGE = (-3.0, 3.0)
 
@@ -114,7 +114,7 @@ def plot_variants(
         left.plot(*global_min, "*", color="black", markersize=10, label="mínimo global", zorder=5)
         left.plot([], [], "s", color="0.3", markersize=5, label="posición final")
         left.set_title("Trayectorias sobre la curva")
-        left.legend(loc="upper left")
+        left.legend(loc="lower center", fontsize=8)
         right.axhline(global_min[1], color="black", linestyle="--", linewidth=1)
         right.text(
             0.02,
@@ -130,5 +130,5 @@ def plot_variants(
         right.set_ylabel(r"$J(x_t)$")
         right.set_title("Valor de la función por iteración")
         right.grid(True, which="both", alpha=0.3)
-        right.legend(loc="upper right", ncols=2)
+        fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncols=4)
         return _save(fig, path)

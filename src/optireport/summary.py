@@ -132,8 +132,13 @@ def write_json(data: Mapping, path) -> None:
     partial.replace(path)
 
 
-def findings(groups: list[dict], lr_sensitivity: list[dict]) -> dict:
-    """The comparisons the text states: rankings, fastest to target, best learning rates."""
+def findings(
+    groups: list[dict], lr_sensitivity: list[dict], default_rates: Mapping[str, float]
+) -> dict:
+    """The comparisons the text states: rankings, fastest to target, best learning rates.
+
+    ``default_rates`` maps each optimizer to the learning rate of its main trainings.
+    """
 
     def median(row: dict, field: str) -> float:
         stats = row[field]
@@ -153,6 +158,7 @@ def findings(groups: list[dict], lr_sensitivity: list[dict]) -> dict:
         entries = [entry for entry in lr_sensitivity if entry["optimizer"] == optimizer]
         best = max(entries, key=lambda e: -1.0 if e["val_accuracy"] is None else e["val_accuracy"])
         best_rates[optimizer] = {k: best[k] for k in ("learning_rate", "val_accuracy")}
+        best_rates[optimizer]["ratio_to_default"] = best["learning_rate"] / default_rates[optimizer]
     medians = {
         (row["optimizer"], row["variant"]): row["test_accuracy"]["median"]
         for row in groups
@@ -163,8 +169,16 @@ def findings(groups: list[dict], lr_sensitivity: list[dict]) -> dict:
         for optimizer, variant in medians
         if variant == "raw" and (optimizer, "scaled") in medians
     }
+    # Differences in test accuracy below this are treated as no change.
+    noise = 0.01
+    scaling_effect = {
+        "improves": [name for name, gain in scaling_gain.items() if gain >= noise],
+        "unchanged": [name for name, gain in scaling_gain.items() if abs(gain) < noise],
+        "worsens": [name for name, gain in scaling_gain.items() if gain <= -noise],
+    }
     return {
         "rankings": rankings,
+        "scaling_effect": scaling_effect,
         "scaling_gain": scaling_gain,
         "fastest_to_target": (
             {"optimizer": fastest["optimizer"], "variant": fastest["variant"]} if fastest else None
@@ -175,6 +189,10 @@ def findings(groups: list[dict], lr_sensitivity: list[dict]) -> dict:
             if row["reached_target_runs"] == 0
         ],
         "best_learning_rates": best_rates,
+        # Optimizers whose best grid rate is at least ten times their configured rate.
+        "default_rate_too_small": [
+            name for name, best in best_rates.items() if best["ratio_to_default"] > 9.99
+        ],
     }
 
 

@@ -44,7 +44,14 @@ result = {
     ],
     "trainings": trainings,
     "training_groups": groups,
-    "findings": summary.findings(groups, lr_sensitivity),
+    "findings": summary.findings(
+        groups,
+        lr_sensitivity,
+        {
+            name: spec.get("args", {}).get("learning_rate", 0.001)
+            for name, spec in params.config["optimizers"].items()
+        },
+    ),
     "lr_sensitivity": lr_sensitivity,
     "model": {
         "n_params": first_training["n_params"],
