@@ -296,7 +296,22 @@ local function fix_meta(meta)
   return meta
 end
 
+-- Quarto's conditional content, ::: {.content-visible when-format="html"} ... :::,
+-- kept only in the matching output ("pdf" counts as Typst).
+local function keep_for_format(div)
+  local wanted = div.attributes["when-format"]
+  if not (div.classes:includes("content-visible") and wanted) then
+    return nil
+  end
+  local here = is_typst and { typst = true, pdf = true } or { html = true }
+  if here[wanted] then
+    return div.content
+  end
+  return {}
+end
+
 function Pandoc(doc)
+  doc = doc:walk({ Div = keep_for_format })
   doc = doc:walk({ Div = div_to_table })
   doc = number_everything(doc)
   doc = doc:walk({ Cite = resolve_cite })

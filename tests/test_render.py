@@ -22,6 +22,15 @@ from optireport.render import (
     render_report,
 )
 
+LUA = Path(__file__).resolve().parents[1] / "report" / "crossref.lua"
+
+
+def _pandoc() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
 FIXTURE_QMD = textwrap.dedent(
     r"""
     ---
@@ -229,6 +238,26 @@ def test_unknown_reference_warns(tmp_path: Path, capfd: pytest.CaptureFixture[st
     assert "fig-inexistente" in err
     assert "?@fig-inexistente" in out["html"].read_text(encoding="utf-8")
     assert out["pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_content_visible_only_in_its_format(tmp_path: Path) -> None:
+    qmd = tmp_path / "mini.qmd"
+    qmd.write_text(
+        "---\ntitle: Mini\nlang: es\n---\n\n# Sección única\n\n"
+        '::: {.content-visible when-format="html"}\nSolo-en-HTML.\n:::\n\n'
+        '::: {.content-visible when-format="pdf"}\nSolo-en-PDF.\n:::\n',
+        encoding="utf-8",
+    )
+    out = render_report(qmd, tmp_path / "out", renderer="pandoc")
+    html = out["html"].read_text(encoding="utf-8")
+    assert "Solo-en-HTML." in html and "Solo-en-PDF." not in html
+    typst_source = subprocess.run(
+        [_pandoc(), str(qmd), "--to=typst", f"--lua-filter={LUA}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Solo-en-PDF." in typst_source and "Solo-en-HTML." not in typst_source
 
 
 def test_missing_figure_gives_spanish_error(tmp_path: Path) -> None:

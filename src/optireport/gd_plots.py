@@ -132,3 +132,43 @@ def plot_variants(
         right.grid(True, which="both", alpha=0.3)
         fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncols=4)
         return _save(fig, path)
+
+
+def animate_variants(
+    trajectories: dict[str, dict], path, frames: int = 60, x_range=X_RANGE, y_range=Y_RANGE
+) -> Path:
+    """GIF of every method moving along the curve, frames spaced logarithmically in t."""
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
+    length = max(len(t["x"]) for t in trajectories.values())
+    steps = np.unique(np.geomspace(1, length, frames).astype(int)) - 1
+    colors = mpl.colormaps["tab10"].colors
+    with mpl.rc_context(_STYLE):
+        fig = _new_figure((6.0, 3.8), layout="constrained")
+        ax = fig.subplots()
+        _draw_curve(ax, x_range, y_range, color="0.6")
+        points = {
+            method: ax.plot(
+                [],
+                [],
+                "o",
+                color=colors[(i + 1) % len(colors)],
+                markersize=7,
+                label=METHOD_NAMES.get(method, method),
+            )[0]
+            for i, method in enumerate(trajectories)
+        }
+        title = ax.set_title("")
+        ax.legend(loc="lower center", ncols=4, fontsize=7)
+
+        def draw(step):
+            for method, point in points.items():
+                t = min(step, len(trajectories[method]["x"]) - 1)
+                point.set_data([trajectories[method]["x"][t]], [trajectories[method]["J"][t]])
+            title.set_text(f"Iteración {step}")
+            return [*points.values(), title]
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        FuncAnimation(fig, draw, frames=steps, blit=False).save(path, writer=PillowWriter(fps=8))
+    return path

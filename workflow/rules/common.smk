@@ -139,6 +139,7 @@ FIGURES = [
     "report/figures/gd_curve.svg",
     *[f"report/figures/gd_{run}.svg" for run in GD_RUNS],
     "report/figures/gd_variants.svg",
+    "report/figures/gd_variants.gif",
     "report/figures/accuracy.svg",
     "report/figures/loss.svg",
     "report/figures/variants.svg",

@@ -93,3 +93,20 @@ rule gd_variants_figure:
         ENV
     script:
         "../scripts/gd_variants_figure.py"
+
+
+rule gd_variants_animation:
+    input:
+        "results/gd/variants.json",
+        code("gd_plots"),
+    output:
+        "report/figures/gd_variants.gif",
+    params:
+        x_range=config["gradient_descent"]["x_range"],
+        y_range=config["gradient_descent"]["y_range"],
+    conda:
+        ENV
+    log:
+        "logs/gd/variants_animation.log",
+    script:
+        "../scripts/gd_variants_animation.py"
