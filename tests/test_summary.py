@@ -64,7 +64,12 @@ def test_findings_rank_and_compare(trainings):
     assert found["rankings"]["raw"] == ["Adam", "SGD"]
     assert found["rankings"]["scaled"] == ["SGD", "Adam"]
     assert found["scaling_gain"]["SGD"] == pytest.approx(0.97 - 0.1135)
-    assert found["scaling_effect"] == {"improves": ["SGD"], "unchanged": ["Adam"], "worsens": []}
+    assert found["scaling_effect"] == {
+        "improves": ["SGD"],
+        "unchanged": ["Adam"],
+        "worsens": [],
+        "threshold": 0.01,
+    }
     assert found["fastest_to_target"] == {"optimizer": "SGD", "variant": "scaled"}
     assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
     assert found["best_learning_rates"]["Adam"] == {

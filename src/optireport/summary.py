@@ -175,6 +175,7 @@ def findings(
         "improves": [name for name, gain in scaling_gain.items() if gain >= noise],
         "unchanged": [name for name, gain in scaling_gain.items() if abs(gain) < noise],
         "worsens": [name for name, gain in scaling_gain.items() if gain <= -noise],
+        "threshold": noise,
     }
     return {
         "rankings": rankings,
