@@ -80,9 +80,7 @@ def snakemake_env() -> dict[str, str]:
     return env
 
 
-def run_snakemake(
-    root: Path, *args: str, timeout: float = 600
-) -> subprocess.CompletedProcess[str]:
+def run_snakemake(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """``python -m snakemake ARGS`` inside ``root`` (output captured, never raises on failure)."""
     return subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
@@ -159,10 +157,17 @@ class BuiltReport:
     def summary(self) -> Path:
         return self.root / "results" / "summary.json"
 
+    def snakemake(
+        self, *extra: str, root: Path | None = None, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        """Snakemake with the build's own options plus ``extra``, in ``root`` (default: here)."""
+        return run_snakemake(root or self.root, *SNAKEMAKE_ARGS, *extra, timeout=timeout)
+
     def dry_run(self, *extra: str, root: Path | None = None) -> list[Job]:
         """Jobs a dry-run with the build's own options (plus ``extra``) would execute."""
-        proc = run_snakemake(root or self.root, "--dry-run", *SNAKEMAKE_ARGS, *extra)
-        assert proc.returncode == 0, describe_failure(proc)
+        proc = self.snakemake("--dry-run", *extra, root=root)
+        if proc.returncode != 0:
+            pytest.fail("The dry-run failed. " + describe_failure(proc), pytrace=False)
         return parse_dry_run(proc.stdout + "\n" + proc.stderr)
 
     def copy_to(self, destination: Path) -> Path:

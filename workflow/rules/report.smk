@@ -90,8 +90,6 @@ rule rulegraph_figure:
         "logs/report/rulegraph_figure.log",
     conda:
         ENV
-    params:
-        configfiles=[str(path) for path in workflow.configfiles],
     script:
         "../scripts/rulegraph_figure.py"
 

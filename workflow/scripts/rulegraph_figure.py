@@ -10,9 +10,8 @@ from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
+# The rules and their links are the same for every configuration, so the default one serves.
 command = [sys.executable, "-m", "snakemake", "--rulegraph", "--nolock", "--quiet", "all"]
-if snakemake.params.configfiles:
-    command += ["--configfiles", *snakemake.params.configfiles]
 dot = subprocess.run(command, check=True, capture_output=True, text=True).stdout
 Path(snakemake.output.dot).write_text(dot, encoding="utf-8")
 
