@@ -21,8 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 QUICK_CONFIG = "config/quick.yaml"
-# The same options for the build and for every later dry-run: the rulegraph figure records the
-# config files it was built with, so a different --configfile list is a real change.
+# The same options for the build and for every later dry-run.
 SNAKEMAKE_ARGS = ("--cores", "2", "--configfile", QUICK_CONFIG)
 
 # Generated or machine-local paths (relative to the repository) that a fresh clone does not have.

@@ -16,7 +16,6 @@ def test_number_filters():
     assert document.settings({"learning_rate": 0.06, "momentum": 0.99}) == (
         "$\\eta$ = 0.06, momento = 0.99"
     )
-    assert document.kwargs({"learning_rate": 0.001, "rho": 0.9}) == "learning_rate=0.001, rho=0.9"
 
 
 def test_quarto_attributes_are_not_jinja_comments(tmp_path):

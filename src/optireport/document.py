@@ -55,11 +55,6 @@ def settings(values: dict) -> str:
     return ", ".join(f"{SETTING_SYMBOLS.get(k, k)} = {v}" for k, v in values.items())
 
 
-def kwargs(values: dict) -> str:
-    """Python keyword arguments: ``learning_rate=0.001, rho=0.9``."""
-    return ", ".join(f"{k}={v!r}" for k, v in values.items())
-
-
 def to_yaml(value) -> str:
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False).rstrip()
 
@@ -81,7 +76,6 @@ def environment(templates: Path) -> jinja2.Environment:
         rate=rate,
         thousands=thousands,
         settings=settings,
-        kwargs=kwargs,
         yaml=to_yaml,
         method_name=lambda method: METHOD_NAMES.get(method, method),
     )

@@ -10,6 +10,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 
 plt.rcParams.update(
@@ -66,19 +68,28 @@ def _band(ax, epochs, runs: Sequence[np.ndarray], color, style, label) -> None:
 def plot_curves(
     histories: Mapping[str, Sequence[dict[str, np.ndarray]]], path, metric: str, ylabel: str
 ) -> None:
-    """Training (solid) and validation (dashed) ``metric`` per optimizer, median and range."""
-    fig, ax = plt.subplots(figsize=(6.5, 4.6))
+    """Training (solid) and validation (dashed) ``metric`` per optimizer, median and range.
+
+    The legend sits below the axes: one entry per optimizer (colour) and one per line style.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 5.0), layout="constrained")
+    handles = []
     for index, (name, runs) in enumerate(histories.items()):
         color = COLORS[index % len(COLORS)]
         epochs = runs[0]["epoch"]
-        _band(ax, epochs, [r[metric] for r in runs], color, "-", f"{name} (entrenamiento)")
-        _band(ax, epochs, [r["val_" + metric] for r in runs], color, "--", f"{name} (validación)")
+        _band(ax, epochs, [r[metric] for r in runs], color, "-", None)
+        _band(ax, epochs, [r["val_" + metric] for r in runs], color, "--", None)
+        handles.append(Line2D([], [], color=color, lw=2, label=name))
+    handles += [
+        Line2D([], [], color="0.3", ls="-", label="entrenamiento"),
+        Line2D([], [], color="0.3", ls="--", label="validación"),
+    ]
     ax.set_xlabel("Época")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     if metric == "loss":
         ax.set_yscale("log")
-    ax.legend(fontsize=8, ncol=2, loc="best")
-    fig.tight_layout()
+    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
     save(fig, path)
 
 
@@ -102,6 +113,7 @@ def plot_variants(
             )
         ax.set_title(name, fontsize=10)
         ax.set_ylim(0, 1)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
     for ax in axes[-1]:
