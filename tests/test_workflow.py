@@ -224,3 +224,26 @@ def test_invalid_config_fails_before_any_job(workspace: Path, built_report: Buil
     assert "Building DAG" not in output
     assert "Job stats" not in output
     assert mtimes(workspace) == before
+
+
+def test_snakemake_report_has_every_figure_with_spanish_captions(
+    built_report: BuiltReport, tmp_path: Path
+) -> None:
+    """`snakemake --report` packs the figures, each with its caption and category."""
+    import zipfile
+
+    archive = tmp_path / "informe-snakemake.zip"
+    proc = built_report.snakemake("--report", str(archive))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    with zipfile.ZipFile(archive) as report:
+        names = report.namelist()
+        text = "\n".join(
+            report.read(name).decode("utf-8", "replace")
+            for name in names
+            if name.endswith((".html", ".js", ".json"))
+        )
+    for figure in ("digits.svg", "accuracy.svg", "gd_variants.svg", "lr_sensitivity.svg"):
+        assert any(name.endswith(figure) for name in names), figure
+    # Captions and categories sit in the report's JavaScript data, JSON-escaped.
+    for words in ("Un ejemplo de cada dígito", "Descenso por gradiente", "Experimentos"):
+        assert json.dumps(words)[1:-1] in text, words
