@@ -310,17 +310,28 @@ local function keep_for_format(div)
   return {}
 end
 
+-- HTML: the caption goes above the table, outside the horizontally scrolling box, so that
+-- on a phone it wraps to the screen instead of scrolling away with a wide table. The
+-- table's id moves to the outer block, which holds caption and table together.
+local function wrap_table(tbl)
+  local blocks = {}
+  if #tbl.caption.long > 0 then
+    table.insert(blocks, pandoc.Div(tbl.caption.long, pandoc.Attr("", { "table-caption" })))
+    tbl.caption = pandoc.Caption({})
+  end
+  local id = tbl.identifier
+  tbl.identifier = ""
+  table.insert(blocks, pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" })))
+  return pandoc.Div(blocks, pandoc.Attr(id, { "table-block" }))
+end
+
 function Pandoc(doc)
   doc = doc:walk({ Div = keep_for_format })
   doc = doc:walk({ Div = div_to_table })
   doc = number_everything(doc)
   doc = doc:walk({ Cite = resolve_cite })
   if not is_typst then
-    doc = doc:walk({
-      Table = function(tbl)
-        return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" }))
-      end,
-    })
+    doc = doc:walk({ Table = wrap_table })
   end
   doc.meta = fix_meta(doc.meta)
   return doc

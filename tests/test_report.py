@@ -92,6 +92,8 @@ class HtmlDocument(HTMLParser):
         self._skip = 0
         self._captures: list[tuple[str, dict[str, str | None], list[str]]] = []
         self._containers: list[str] = []  # ids of the open <figure>/<table> elements
+        # For each open <div>: its id if it is a table block (caption div + scrolling table).
+        self._divs: list[str | None] = []
         self._rows: list[list[str]] | None = None
         self.feed(html)
         self.close()
@@ -110,8 +112,14 @@ class HtmlDocument(HTMLParser):
             self.images.append(attributes.get("src") or "")
         elif tag == "svg":
             self.svg_count += 1
+        elif tag == "div":
+            classes = str(attributes.get("class") or "").split()
+            self._divs.append(str(attributes.get("id") or "") if "table-block" in classes else None)
+            if "table-caption" in classes:
+                self._captures.append(("div", {"table-caption": self._table_block()}, []))
         elif tag in ("figure", "table"):
-            self._containers.append(str(attributes.get("id") or ""))
+            own_id = str(attributes.get("id") or "")
+            self._containers.append(own_id or (self._table_block() if tag == "table" else ""))
             if tag == "table":
                 self._rows = []
         elif tag == "tr" and self._rows is not None:
@@ -132,15 +140,23 @@ class HtmlDocument(HTMLParser):
                 self.links.append((str(attributes["href"]), text))
             elif tag in ("figcaption", "caption") and self._containers:
                 self.captions[self._containers[-1]] = text
+            elif tag == "div":
+                self.captions[str(attributes["table-caption"])] = text
             elif tag in ("td", "th") and self._rows:
                 self._rows[-1].append(text)
             elif tag == "nav" and attributes.get("id") == "TOC":
                 self.toc_text = text
+        if tag == "div" and self._divs:
+            self._divs.pop()
         if tag in ("figure", "table") and self._containers:
             table_id = self._containers.pop()
             if tag == "table" and self._rows is not None:
                 self.tables[table_id] = self._rows
                 self._rows = None
+
+    def _table_block(self) -> str:
+        """Id of the innermost open table block (the Pandoc path puts table ids there)."""
+        return next((block for block in reversed(self._divs) if block), "")
 
     def handle_data(self, data: str) -> None:
         if self._skip:
