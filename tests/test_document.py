@@ -13,6 +13,11 @@ def test_number_filters():
     assert document.seconds(125) == "2 min 05 s"
     assert document.rate(0.000562) == "0.000562"
     assert document.thousands(35090) == "35\u202f090"
+    assert document.thousands(3000) == "3000"
+    assert document.spanish_list(["Adam"]) == "Adam"
+    assert document.spanish_list(["Adam", "SGD", "RMSprop"]) == "Adam, SGD y RMSprop"
+    assert document.plural(1, "época") == "1 época"
+    assert document.plural(3, "semilla") == "3 semillas"
     assert document.settings({"learning_rate": 0.06, "momentum": 0.99}) == (
         "$\\eta$ = 0.06, momento = 0.99"
     )

@@ -21,6 +21,8 @@ def entry(optimizer, variant, seed, accuracy, *, reached=True, diverged=False, s
         "time_to_target_seconds": 4.0 * seed if reached else None,
         "diverged": diverged,
         "majority_prediction_share": share,
+        "majority_prediction": 1,
+        "majority_prediction_label_share": 0.1135,
     }
 
 
@@ -48,6 +50,10 @@ def test_aggregate_gives_median_range_and_counts(trainings):
     sgd = groups[("SGD", "raw")]
     assert sgd["diverged_runs"] == 1
     assert sgd["collapsed_runs"] == 2
+    assert sgd["collapsed"] == [
+        {"seed": 1, "digit": 1, "label_share": 0.1135},
+        {"seed": 3, "digit": 1, "label_share": 0.1135},
+    ]
     assert sgd["test_accuracy"]["n"] == 2  # NaN of the diverged run is left out
     assert sgd["time_to_target_seconds"] is None
 

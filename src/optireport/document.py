@@ -10,7 +10,10 @@ import yaml
 
 from optireport.gd import METHOD_NAMES
 
-VARIANT_NAMES = {"raw": "sin escalar (0..255)", "scaled": "escalada a [0, 1]"}
+# One name per input variant, everywhere in the report (tables, text and figure legends).
+VARIANT_NAMES = {"raw": "entrada sin escalar (0..255)", "scaled": "entrada escalada a [0, 1]"}
+# The same names for table cells under an «Entrada» column.
+VARIANT_CELLS = {"raw": "sin escalar (0..255)", "scaled": "escalada a [0, 1]"}
 
 SETTING_SYMBOLS = {
     "learning_rate": "$\\eta$",
@@ -46,8 +49,19 @@ def rate(value: float) -> str:
 
 
 def thousands(value: int) -> str:
-    """Spanish digit grouping with a thin space: 35 090."""
-    return f"{value:,}".replace(",", "\u202f")
+    """Spanish digit grouping: 35 090 with a thin space; four-digit numbers stay whole (1000)."""
+    return f"{value:,}".replace(",", "\u202f") if abs(value) >= 10_000 else str(value)
+
+
+def spanish_list(items) -> str:
+    """«A», «A y B», «A, B y C»."""
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """«1 época», «3 épocas»."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 def settings(values: dict) -> str:
@@ -75,6 +89,8 @@ def environment(templates: Path) -> jinja2.Environment:
         seconds=seconds,
         rate=rate,
         thousands=thousands,
+        spanish_list=spanish_list,
+        plural=plural,
         settings=settings,
         yaml=to_yaml,
         method_name=lambda method: METHOD_NAMES.get(method, method),
@@ -90,6 +106,7 @@ def context(summary: dict) -> dict:
         "runs": {f"{r['optimizer']}/{r['variant']}/{r['seed']}": r for r in summary["trainings"]},
         "method_names": METHOD_NAMES,
         "variant_names": VARIANT_NAMES,
+        "variant_cells": VARIANT_CELLS,
     }
 
 

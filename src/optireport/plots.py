@@ -141,7 +141,7 @@ def plot_lr_sensitivity(
     ax.set_xscale("log")
     ax.set_ylim(0, 1)
     ax.set_xlabel("Tasa de aprendizaje (escala logarítmica)")
-    ax.set_ylabel(f"Exactitud de validación tras {epochs} épocas")
+    ax.set_ylabel(f"Exactitud de validación tras {epochs} época{'' if epochs == 1 else 's'}")
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     save(fig, path)

@@ -22,6 +22,7 @@ TRAINING_FIELDS = (
     "diverged",
     "majority_prediction",
     "majority_prediction_share",
+    "majority_prediction_label_share",
 )
 
 # A training "collapsed" when it predicts one digit for at least this share of the test set.
@@ -75,6 +76,15 @@ def aggregate(trainings: list[dict]) -> list[dict]:
                 "collapsed_runs": sum(
                     r["majority_prediction_share"] >= COLLAPSE_SHARE for r in runs
                 ),
+                "collapsed": [
+                    {
+                        "seed": r["seed"],
+                        "digit": r["majority_prediction"],
+                        "label_share": r["majority_prediction_label_share"],
+                    }
+                    for r in runs
+                    if r["majority_prediction_share"] >= COLLAPSE_SHARE
+                ],
                 "reached_target_runs": len(reached),
                 **{
                     field: _stats(r[field] for r in runs)

@@ -183,6 +183,8 @@ def train(
         "diverged": recorder.diverged,
         "majority_prediction": int(counts.argmax()),
         "majority_prediction_share": float(counts.max() / counts.sum()),
+        # What always answering that digit scores on this test set.
+        "majority_prediction_label_share": float(np.mean(np.asarray(y_test) == counts.argmax())),
         "resumed_from_epoch": initial_epoch or None,
         "n_params": model.count_params(),
         "keras_version": keras.__version__,

@@ -11,8 +11,7 @@ for entry in result["lr_sensitivity"]:
     accuracy = entry["val_accuracy"] if entry["val_accuracy"] is not None else 0.0
     points.setdefault(entry["optimizer"], []).append((entry["learning_rate"], accuracy))
 defaults = {
-    name: spec.get("args", {}).get("learning_rate", 0.001)
-    for name, spec in result["config"]["optimizers"].items()
+    name: spec["args"]["learning_rate"] for name, spec in result["config"]["optimizers"].items()
 }
 epochs = result["config"]["lr_sensitivity"]["epochs"]
 plots.plot_lr_sensitivity(points, defaults, snakemake.output[0], epochs)

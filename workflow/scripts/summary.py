@@ -47,10 +47,7 @@ result = {
     "findings": summary.findings(
         groups,
         lr_sensitivity,
-        {
-            name: spec.get("args", {}).get("learning_rate", 0.001)
-            for name, spec in params.config["optimizers"].items()
-        },
+        {name: spec["args"]["learning_rate"] for name, spec in params.config["optimizers"].items()},
     ),
     "lr_sensitivity": lr_sensitivity,
     "model": {
