@@ -114,3 +114,9 @@ def test_snakemake_refuses_bad_config_before_any_job(tmp_path):
     assert "La configuración no es válida" in output
     assert "«training.epochs»" in output
     assert "«optimizers.Foo.class»: optimizador «Foo» desconocido" in output
+
+
+def test_learning_rate_is_required(config, schema):
+    del config["optimizers"]["Adam"]["args"]["learning_rate"]
+    message = problems(config, schema)
+    assert "falta la clave obligatoria «learning_rate» en «optimizers.Adam.args»" in message
