@@ -82,10 +82,12 @@ def test_every_problem_is_reported_at_once(config, schema):
 
 def test_semantic_checks(config, schema, tmp_path):
     config["lr_sensitivity"] = {"min": 0.1, "max": 0.001}
+    config["training"]["variants"] = ["scaled"]
     config["data"]["mnist_file"] = str(tmp_path / "no-existe.npz")
     message = problems(config, schema)
     assert "«lr_sensitivity»: «min» debe ser menor que «max»" in message
     assert "«data.mnist_file»: no existe el archivo" in message
+    assert "«training.variants» debe incluir «raw»" in message
 
 
 def test_names_and_grids_are_plain_and_stable(config):

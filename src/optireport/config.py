@@ -109,6 +109,11 @@ def _semantic_problems(config: dict) -> list[str]:
     for where, grid in grids:
         if grid.get("min", 1e-4) >= grid.get("max", 1e-1):
             problems.append(f"«{where}»: «min» debe ser menor que «max».")
+    if "raw" not in config.get("training", {}).get("variants", ["raw"]):
+        problems.append(
+            "«training.variants» debe incluir «raw»: los capítulos de comparación usan la "
+            "entrada del cuaderno (píxeles sin escalar); añada «raw» a la lista."
+        )
     mnist_file = config.get("data", {}).get("mnist_file")
     if mnist_file and not Path(mnist_file).is_file():
         problems.append(
