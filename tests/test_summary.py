@@ -81,9 +81,9 @@ def test_findings_rank_and_compare(trainings):
     assert found["best_learning_rates"]["Adam"] == {
         "learning_rate": 0.01,
         "val_accuracy": 0.93,
-        "ratio_to_default": pytest.approx(10),
+        "ratio_to_configured": pytest.approx(10),
     }
-    assert found["default_rate_too_small"] == ["Adam", "SGD"]
+    assert found["configured_rate_too_small"] == ["Adam", "SGD"]
     assert found["best_learning_rates"]["SGD"]["learning_rate"] == 0.01
 
 

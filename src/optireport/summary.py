@@ -143,11 +143,11 @@ def write_json(data: Mapping, path) -> None:
 
 
 def findings(
-    groups: list[dict], lr_sensitivity: list[dict], default_rates: Mapping[str, float]
+    groups: list[dict], lr_sensitivity: list[dict], configured_rates: Mapping[str, float]
 ) -> dict:
     """The comparisons the text states: rankings, fastest to target, best learning rates.
 
-    ``default_rates`` maps each optimizer to the learning rate of its main trainings.
+    ``configured_rates`` maps each optimizer to the learning rate of its main trainings.
     """
 
     def median(row: dict, field: str) -> float:
@@ -168,7 +168,9 @@ def findings(
         entries = [entry for entry in lr_sensitivity if entry["optimizer"] == optimizer]
         best = max(entries, key=lambda e: -1.0 if e["val_accuracy"] is None else e["val_accuracy"])
         best_rates[optimizer] = {k: best[k] for k in ("learning_rate", "val_accuracy")}
-        best_rates[optimizer]["ratio_to_default"] = best["learning_rate"] / default_rates[optimizer]
+        best_rates[optimizer]["ratio_to_configured"] = (
+            best["learning_rate"] / configured_rates[optimizer]
+        )
     medians = {
         (row["optimizer"], row["variant"]): row["test_accuracy"]["median"]
         for row in groups
@@ -201,8 +203,8 @@ def findings(
         ],
         "best_learning_rates": best_rates,
         # Optimizers whose best grid rate is at least ten times their configured rate.
-        "default_rate_too_small": [
-            name for name, best in best_rates.items() if best["ratio_to_default"] > 9.99
+        "configured_rate_too_small": [
+            name for name, best in best_rates.items() if best["ratio_to_configured"] > 9.99
         ],
     }
 
