@@ -142,6 +142,18 @@ local function prefix_caption(caption, label)
 end
 
 -- Number figures, tables and headers in document order (single top-down pass).
+-- Register a captioned figure or table under its number; in HTML, prefix its caption.
+local function number_captioned(el, kind, label, n)
+  local num = tostring(n)
+  if el.identifier ~= "" then
+    registry[el.identifier] = { kind = kind, number = num }
+  end
+  if not is_typst then
+    el.caption = prefix_caption(el.caption, label .. " " .. num)
+  end
+  return el
+end
+
 local function number_everything(doc)
   local fig_n, tbl_n = 0, 0
   local sec = { 0, 0, 0, 0, 0, 0 }
@@ -150,15 +162,7 @@ local function number_everything(doc)
       return nil -- not numbered (the Typst header turns numbering off for it too)
     end
     fig_n = fig_n + 1
-    local num = tostring(fig_n)
-    if fig.identifier ~= "" then
-      registry[fig.identifier] = { kind = "fig", number = num }
-    end
-    if not is_typst then
-      fig.caption = prefix_caption(fig.caption, "Figura " .. num)
-      return fig
-    end
-    return nil
+    return number_captioned(fig, "fig", "Figura", fig_n)
   end
   local function visit_table(tbl)
     if is_typst then
@@ -176,14 +180,7 @@ local function number_everything(doc)
       return tbl -- not numbered (the Typst header turns numbering off for it too)
     end
     tbl_n = tbl_n + 1
-    local num = tostring(tbl_n)
-    if tbl.identifier ~= "" then
-      registry[tbl.identifier] = { kind = "tbl", number = num }
-    end
-    if not is_typst then
-      tbl.caption = prefix_caption(tbl.caption, "Tabla " .. num)
-    end
-    return tbl
+    return number_captioned(tbl, "tbl", "Tabla", tbl_n)
   end
   local function visit_header(h)
     if h.classes:includes("unnumbered") then
