@@ -87,6 +87,9 @@ rule gd_variants_figure:
             category="Descenso por gradiente",
             labels={"figura": "variantes"},
         ),
+    params:
+        x_range=config["gradient_descent"]["x_range"],
+        y_range=config["gradient_descent"]["y_range"],
     log:
         "logs/gd/variants_figure.log",
     conda:

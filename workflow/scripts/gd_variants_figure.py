@@ -13,4 +13,6 @@ gd_plots.plot_variants(
     {m["method"]: m for m in result["methods"]},
     snakemake.output[0],
     global_min=(result["global_min"]["x"], result["global_min"]["J"]),
+    x_range=snakemake.params.x_range,
+    y_range=snakemake.params.y_range,
 )
