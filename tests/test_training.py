@@ -11,6 +11,7 @@ import time
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from optireport import training
 
@@ -96,35 +97,63 @@ def test_validation_split_is_last_fraction():
         training.split_validation(x, x, 0.0)
 
 
-def test_train_matches_plain_fit(tmp_path):
-    """Same weights and history as the notebook's fit(validation_split=0.3)."""
-    metrics = run_train(tmp_path, epochs=2, variant="raw")
+def compiled_model(learning_rate=0.003):
     training.configure_runtime(threads=1, seed=0)
     model = training.build_model()
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=0.003),
-        loss="sparse_categorical_crossentropy",
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(),
         metrics=["accuracy"],
     )
-    plain = model.fit(
-        training.prepare_inputs(X_TRAIN, "raw"),
-        Y_TRAIN,
-        batch_size=50,
-        validation_split=0.3,
-        epochs=2,
-        verbose=0,
-    ).history
-    trained = keras.models.load_model(tmp_path / "model.keras")
-    for ours, theirs in zip(trained.get_weights(), model.get_weights(), strict=True):
-        assert np.array_equal(ours, theirs)
-    _, rows = read_history(tmp_path / "history.csv")
-    for key in ("loss", "accuracy", "val_accuracy"):
-        assert [float(row[key]) for row in rows] == plain[key]
-    # One validation batch instead of 50-sample batches: only float32 rounding differs.
-    np.testing.assert_allclose(
-        [float(row["val_loss"]) for row in rows], plain["val_loss"], rtol=1e-5
-    )
-    assert metrics["epochs_completed"] == 2
+    return model
+
+
+def test_epoch_function_equals_keras_train_steps():
+    """One fused epoch = Keras's own train step on the same batches, in the same order."""
+    x = training.prepare_inputs(X_TRAIN[:420], "raw")
+    y = Y_TRAIN[:420].astype(np.int32)
+    order = training.epoch_order(seed=0, epoch=1, n=len(y))
+    assert sorted(order) == list(range(len(y)))
+
+    ours = compiled_model()
+    ours.optimizer.build(ours.trainable_variables)
+    run_epoch = training.make_epoch_function(ours, batch_size=50)
+    loss, accuracy = run_epoch(tf.constant(x), tf.constant(y), tf.constant(order))
+
+    reference = compiled_model()
+    batch_logs, sizes = [], []
+    for start in range(0, len(y), 50):  # 9 batches, the last one of 20 samples
+        batch = order[start : start + 50]
+        batch_logs.append(reference.train_on_batch(x[batch], y[batch], return_dict=True))
+        sizes.append(len(batch))
+    # fit() reports the sample-weighted mean of the per-batch figures.
+    logs = {
+        key: np.average([row[key] for row in batch_logs], weights=sizes) for key in batch_logs[0]
+    }
+
+    assert int(ours.optimizer.iterations) == int(reference.optimizer.iterations) == 9
+    for mine, theirs in zip(ours.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-7)
+    assert float(loss) == pytest.approx(float(logs["loss"]), rel=1e-5)
+    assert float(accuracy) == pytest.approx(float(logs["accuracy"]), rel=1e-6)
+
+
+def test_epoch_order_depends_only_on_seed_and_epoch():
+    first = training.epoch_order(seed=3, epoch=2, n=100)
+    assert np.array_equal(first, training.epoch_order(seed=3, epoch=2, n=100))
+    assert not np.array_equal(first, training.epoch_order(seed=3, epoch=3, n=100))
+    assert not np.array_equal(first, training.epoch_order(seed=4, epoch=2, n=100))
+
+
+def test_evaluate_function_matches_keras_evaluate():
+    model = compiled_model()
+    x = training.prepare_inputs(X_TEST, "raw")
+    y = Y_TEST.astype(np.int32)
+    loss, accuracy, predicted = training.make_evaluate_function(model)(x, y)
+    keras_loss, keras_accuracy = model.evaluate(x, y, batch_size=len(y), verbose=0)
+    assert float(loss) == pytest.approx(keras_loss, rel=1e-6)
+    assert float(accuracy) == pytest.approx(keras_accuracy, rel=1e-6)
+    assert np.array_equal(predicted, model.predict(x, verbose=0).argmax(axis=1))
 
 
 def test_train_writes_outputs(tmp_path):
