@@ -172,6 +172,12 @@ def save_npz(arrays: dict[str, np.ndarray], path: Path) -> None:
     partial.replace(path)
 
 
+def load_subset(path, n_train: int | None, n_test: int | None) -> dict:
+    """The four arrays of the ``.npz`` at ``path``, cut to their first examples by ``subset``."""
+    with np.load(path) as npz:
+        return subset({name: npz[name] for name in ARRAY_NAMES}, n_train, n_test)
+
+
 def subset(arrays: dict[str, np.ndarray], n_train: int | None, n_test: int | None) -> dict:
     """First ``n_train`` training and ``n_test`` test examples (all when None)."""
     return {

@@ -29,7 +29,6 @@ wildcard_constraints:
     variant="raw|scaled",
     seed=r"\d+",
     run="|".join(GD_RUNS),
-    lr=r"[0-9.]+(e-?[0-9]+)?",
 
 
 def code(module):
@@ -61,18 +60,22 @@ def train_params(wildcards):
 
 
 def lr_probe_params(wildcards):
+    """The optimizer's settings, the probe's epochs, variant and seed, and its grid."""
     probe = config["lr_sensitivity"]
     settings = cfg.training_settings(config, wildcards.optimizer)
-    settings["optimizer_args"] = {
-        **settings["optimizer_args"],
-        "learning_rate": float(wildcards.lr),
-    }
+    # The grid replaces the configured rate, so the probes do not depend on it.
+    del settings["optimizer_args"]["learning_rate"]
     return {
         **settings,
         "epochs": int(probe["epochs"]),
         "variant": str(probe["variant"]),
         "seed": int(probe["seed"]),
         "subset": data_subset(),
+        # Subdirectory → learning rate.
+        "learning_rates": {
+            f"lr{cfg.format_number(lr)}": float(lr)
+            for lr in cfg.lr_grid(config, wildcards.optimizer)
+        },
     }
 
 
@@ -90,8 +93,8 @@ def training_dirs():
     return [f"results/train/{o}/{v}/seed{s}" for o, v, s in training_jobs()]
 
 
-def lr_probe_jobs():
-    """(optimizer, learning rate as written in paths) of every sensitivity job."""
+def lr_probe_runs():
+    """(optimizer, learning rate as written in paths) of every sensitivity training."""
     return [
         (optimizer, cfg.format_number(lr))
         for optimizer in OPTIMIZERS
@@ -99,15 +102,11 @@ def lr_probe_jobs():
     ]
 
 
-def lr_probe_dirs():
-    return [f"results/lr/{o}/lr{lr}" for o, lr in lr_probe_jobs()]
-
-
 def benchmark_files():
     return (
         ["benchmarks/mnist.tsv"]
         + [f"benchmarks/train/{o}/{v}/seed{s}.tsv" for o, v, s in training_jobs()]
-        + [f"benchmarks/lr_probe/{o}/lr{lr}.tsv" for o, lr in lr_probe_jobs()]
+        + [f"benchmarks/lr_probe/{o}.tsv" for o in OPTIMIZERS]
     )
 
 
@@ -125,9 +124,20 @@ def train_mem_mb(wildcards, attempt):
     return 1200 * attempt
 
 
+def runtime_min(epochs, attempt):
+    # Minutes: under 1 s per epoch on a shared core plus start-up, doubled as a margin.
+    return attempt * (5 + int(epochs * 2 / 60))
+
+
 def train_runtime_min(wildcards, attempt):
-    # Minutes: about 1.5 s per epoch on one core plus start-up, doubled as a margin.
-    return attempt * (5 + int(config["training"]["epochs"] * 1.5 * 2 / 60))
+    return runtime_min(
+        cfg.training_settings(config, wildcards.optimizer)["epochs"], attempt
+    )
+
+
+def lr_probe_runtime_min(wildcards, attempt):
+    probes = len(cfg.lr_grid(config, wildcards.optimizer))
+    return runtime_min(probes * int(config["lr_sensitivity"]["epochs"]), attempt)
 
 
 RULE_FILES = sorted(str(path) for path in Path("workflow/rules").glob("*.smk"))

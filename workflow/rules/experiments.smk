@@ -1,4 +1,5 @@
-# Learning-rate sensitivity: short trainings over a log grid, one job per (optimizer, rate).
+# Learning-rate sensitivity: short trainings over a log grid. One job per optimizer runs its
+# whole grid (TensorFlow starts once), one subdirectory per rate: results/lr/Adam/lr0.001/.
 
 
 rule lr_probe:
@@ -6,18 +7,18 @@ rule lr_probe:
         "results/data/mnist.npz",
         code("training"),
     output:
-        **training_outputs("results/lr/{optimizer}/lr{lr}"),
+        directory("results/lr/{optimizer}"),
     log:
-        "logs/lr/{optimizer}/lr{lr}.log",
+        "logs/lr/{optimizer}.log",
     benchmark:
-        "benchmarks/lr_probe/{optimizer}/lr{lr}.tsv"
+        "benchmarks/lr_probe/{optimizer}.tsv"
     conda:
         ENV
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,
-        runtime=train_runtime_min,
+        runtime=lr_probe_runtime_min,
     params:
         settings=lr_probe_params,
     script:
-        "../scripts/train.py"
+        "../scripts/lr_probe.py"

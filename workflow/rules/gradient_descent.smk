@@ -87,13 +87,13 @@ rule gd_variants_figure:
             category="Descenso por gradiente",
             labels={"figura": "variantes"},
         ),
-    params:
-        x_range=config["gradient_descent"]["x_range"],
-        y_range=config["gradient_descent"]["y_range"],
     log:
         "logs/gd/variants_figure.log",
     conda:
         ENV
+    params:
+        x_range=config["gradient_descent"]["x_range"],
+        y_range=config["gradient_descent"]["y_range"],
     script:
         "../scripts/gd_variants_figure.py"
 
@@ -104,12 +104,12 @@ rule gd_variants_animation:
         code("gd_plots"),
     output:
         "report/figures/gd_variants.gif",
+    log:
+        "logs/gd/variants_animation.log",
+    conda:
+        ENV
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
-    conda:
-        ENV
-    log:
-        "logs/gd/variants_animation.log",
     script:
         "../scripts/gd_variants_animation.py"

@@ -7,7 +7,7 @@ rule summary:
         gd_runs=expand("results/gd/runs/{run}.json", run=GD_RUNS),
         gd_variants="results/gd/variants.json",
         trainings=[f"{d}/metrics.json" for d in training_dirs()],
-        lr_probes=[f"{d}/metrics.json" for d in lr_probe_dirs()],
+        lr_probes=expand("results/lr/{optimizer}", optimizer=OPTIMIZERS),
         benchmarks=benchmark_files(),
         model_summary=f"{training_dirs()[0]}/summary.txt",
         code=code("summary"),
@@ -19,7 +19,7 @@ rule summary:
         ENV
     params:
         trainings=[[o, v, s] for o, v, s in training_jobs()],
-        lr_probes=[[o, lr] for o, lr in lr_probe_jobs()],
+        lr_probes=[[o, lr] for o, lr in lr_probe_runs()],
         config=config,
     script:
         "../scripts/summary.py"

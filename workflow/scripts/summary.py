@@ -27,10 +27,13 @@ trainings = [
     summary.training_entry(summary.read_json(path), optimizer, variant, seed)
     for path, (optimizer, variant, seed) in zip(inputs.trainings, params.trainings, strict=True)
 ]
-lr_sensitivity = [
-    summary.lr_entry(summary.read_json(path), optimizer, Path(path).with_name("history.csv"))
-    for path, (optimizer, _) in zip(inputs.lr_probes, params.lr_probes, strict=True)
-]
+# One directory per optimizer (in config order), one subdirectory per learning rate.
+lr_dirs = dict(zip(params.config["optimizers"], inputs.lr_probes, strict=True))
+lr_sensitivity = []
+for optimizer, rate in params.lr_probes:
+    run_dir = Path(lr_dirs[optimizer]) / f"lr{rate}"
+    metrics = summary.read_json(run_dir / "metrics.json")
+    lr_sensitivity.append(summary.lr_entry(metrics, optimizer, run_dir / "history.csv"))
 groups = summary.aggregate(trainings)
 first_training = summary.read_json(inputs.trainings[0])
 
