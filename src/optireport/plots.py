@@ -147,6 +147,15 @@ def plot_lr_sensitivity(
     save(fig, path)
 
 
+def wrap_rule_name(name: str, limit: int = 12) -> str:
+    """Split a long rule name in two lines after the underscore nearest its middle."""
+    cuts = [i + 1 for i, char in enumerate(name) if char == "_"]
+    if len(name) <= limit or not cuts:
+        return name
+    cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}\n{name[cut:]}"
+
+
 def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path) -> None:
     """The workflow's rule graph drawn in layers (sources on top), without Graphviz."""
     parents = {node: [a for a, b in edges if b == node] for node in nodes}
@@ -161,7 +170,7 @@ def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path
     for node in nodes:
         layers.setdefault(level(node), []).append(node)
     width = max(len(layer) for layer in layers.values())
-    fig, ax = plt.subplots(figsize=(6.5, 0.75 * len(layers) + 0.5))
+    fig, ax = plt.subplots(figsize=(6.5, 0.9 * len(layers) + 0.5))
     position = {}
     for row, layer in layers.items():
         for column, node in enumerate(sorted(layer)):
@@ -170,15 +179,15 @@ def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path
         (x0, y0), (x1, y1) = position[a], position[b]
         ax.annotate(
             "",
-            xy=(x1, y1 + 0.18),
-            xytext=(x0, y0 - 0.18),
+            xy=(x1, y1 + 0.25),
+            xytext=(x0, y0 - 0.25),
             arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.8},
         )
     for node, (x, y) in position.items():
         ax.text(
             x,
             y,
-            node,
+            wrap_rule_name(node),
             ha="center",
             va="center",
             fontsize=7.5,
