@@ -87,7 +87,6 @@ def run_plain(args, data, out_dir):
 
 def run_project(args, data, out_dir):
     """The project's ``train()`` with its own runtime settings (1 thread per TF pool)."""
-
     from optireport.training import train
 
     x_train, y_train, x_test, y_test = data

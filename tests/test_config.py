@@ -6,7 +6,14 @@ import sys
 import pytest
 from conftest import ROOT, load_yaml
 
-from optireport.config import ConfigError, check_config, format_number, gd_run_name, lr_grid
+from optireport.config import (
+    ConfigError,
+    check_config,
+    format_number,
+    gd_run_name,
+    lr_grid,
+    lr_probe_name,
+)
 
 
 def problems(config, schema) -> str:
@@ -95,6 +102,7 @@ def test_names_and_grids_are_plain_and_stable(config):
         "x-2_lr0.01_it1000"
     )
     assert format_number(1e-4) == "0.0001"
+    assert lr_probe_name(0.000562) == "lr0.000562" and lr_probe_name(0.1) == "lr0.1"
     config["lr_sensitivity"] = {"min": 1e-4, "max": 1e-1, "points": 5}
     grid = lr_grid(config, "Adam")
     assert grid == [0.0001, 0.000562, 0.00316, 0.0178, 0.1]

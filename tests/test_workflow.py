@@ -115,7 +115,7 @@ def test_bare_snakemake_finds_the_default_profile(built_report: BuiltReport) -> 
     """``make report`` runs ``snakemake`` without ``--cores``: the profile must supply it."""
     from fixtures_build import QUICK_CONFIG, describe_failure, run_snakemake
 
-    proc = run_snakemake(built_report.root, "--configfile", QUICK_CONFIG)
+    proc = run_snakemake(built_report.root, "--configfile", QUICK_CONFIG, "--dry-run")
     assert proc.returncode == 0, describe_failure(proc)
     output = proc.stdout + proc.stderr
     assert "Using workflow specific profile profiles/default" in output

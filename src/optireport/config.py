@@ -144,6 +144,11 @@ def format_number(value: float) -> str:
     return np.format_float_positional(float(value), trim="-")
 
 
+def lr_probe_name(learning_rate: float) -> str:
+    """Directory of one learning-rate probe inside its optimizer's, e.g. ``lr0.0001``."""
+    return f"lr{format_number(learning_rate)}"
+
+
 def gd_run_name(run: dict) -> str:
     """File-name slug of one gradient-descent run, e.g. ``x1.5_lr0.01_it10``."""
     return (

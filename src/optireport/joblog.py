@@ -4,13 +4,13 @@ import os
 import sys
 
 
-def redirect_to_log(path: str, append: bool = False) -> None:
+def redirect_to_log(path: str) -> None:
     """Point stdout and stderr, and file descriptors 1 and 2, at ``path``.
 
     Redirecting the descriptors too captures what C libraries print, such as
     TensorFlow's start-up messages, which bypass ``sys.stderr``.
     """
-    log = open(path, "a" if append else "w", buffering=1, encoding="utf-8")
+    log = open(path, "w", buffering=1, encoding="utf-8")
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log

@@ -20,6 +20,10 @@ import numpy as np
 import tensorflow as tf
 
 VARIANTS = ("raw", "scaled")
+TRAINER = "epoch-loop"
+# Flattened images and int32 labels (or sample indices) of any length: one trace per function.
+_IMAGES = tf.TensorSpec([None, 784], tf.float32)
+_LABELS = tf.TensorSpec([None], tf.int32)
 HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds")
 BACKUP_DIRNAME = "backup"
 _STATE_FILE = "state.json"
@@ -125,6 +129,7 @@ def train(
     model.compile(
         optimizer=make_optimizer(optimizer_class, optimizer_args),
         loss=keras.losses.SparseCategoricalCrossentropy(),
+        # Not used by the loop below; saved with model.keras for model.evaluate() by readers.
         metrics=["accuracy"],
     )
     # Summarize before the optimizer is built, so its variables are not counted as the model's.
@@ -137,6 +142,8 @@ def train(
     evaluate = make_evaluate_function(model)
 
     fingerprint = {
+        # A backup from another training loop (e.g. the former model.fit one) is not resumed.
+        "trainer": TRAINER,
         "optimizer_class": optimizer_class,
         "optimizer_args": optimizer_args,
         "epochs": epochs,
@@ -169,6 +176,8 @@ def train(
             )
             break
         _save_backup(model, backup_dir, history, fingerprint)
+    # As at the end of fit(): an optimizer with use_ema=True swaps in its averaged weights.
+    model.optimizer.finalize_variable_values(model.trainable_variables)
 
     test_loss, test_accuracy, predicted = (value.numpy() for value in evaluate(x_test, y_test))
     # A collapsed network answers (almost) one digit for every image.
@@ -225,15 +234,15 @@ def epoch_order(seed, epoch, n):
 def make_epoch_function(model, batch_size):
     """Return ``run_epoch(x, y, order)``: one epoch of mini-batch updates in one TF call.
 
-    Each step is Keras's own training step: forward pass, the compiled loss, gradients and
-    ``optimizer.apply``; batches are consecutive slices of ``order``, the last one may be
-    shorter. Returns the epoch's training loss and accuracy averaged over samples, the
-    figures ``fit`` reports. The optimizer must already be built.
+    Each step does what Keras's ``train_step`` does: forward pass, ``model.compute_loss``
+    (compiled loss plus any layer losses), gradients and ``optimizer.apply``. Batches are
+    consecutive slices of ``order``; the last one may be shorter. Returns the epoch's
+    training loss and accuracy averaged over samples, the figures ``fit`` reports.
+    The optimizer must already be built.
     """
-    loss_fn = model.loss
     variables = model.trainable_variables
 
-    @tf.function
+    @tf.function(input_signature=(_IMAGES, _LABELS, _LABELS))
     def run_epoch(x, y, order):
         n = tf.shape(order)[0]
 
@@ -242,8 +251,9 @@ def make_epoch_function(model, batch_size):
             x_batch, y_batch = tf.gather(x, batch), tf.gather(y, batch)
             with tf.GradientTape() as tape:
                 probabilities = model(x_batch, training=True)
-                loss = loss_fn(y_batch, probabilities)
-            model.optimizer.apply(tape.gradient(loss, variables), variables)
+                loss = model.compute_loss(y=y_batch, y_pred=probabilities, training=True)
+                scaled = model.optimizer.scale_loss(loss)
+            model.optimizer.apply(tape.gradient(scaled, variables), variables)
             size = tf.cast(tf.shape(batch)[0], tf.float32)
             return i + 1, loss_sum + loss * size, hits + _hits(y_batch, probabilities)
 
@@ -259,13 +269,13 @@ def make_epoch_function(model, batch_size):
 
 def make_evaluate_function(model):
     """Return ``evaluate(x, y)`` → (loss, accuracy, predicted digits), in one batch."""
-    loss_fn = model.loss
 
-    @tf.function
+    @tf.function(input_signature=(_IMAGES, _LABELS))
     def evaluate(x, y):
         probabilities = model(x, training=False)
+        loss = model.compute_loss(y=y, y_pred=probabilities, training=False)
         accuracy = _hits(y, probabilities) / tf.cast(tf.shape(y)[0], tf.float32)
-        return loss_fn(y, probabilities), accuracy, tf.argmax(probabilities, axis=1)
+        return loss, accuracy, tf.argmax(probabilities, axis=1)
 
     return evaluate
 

@@ -63,17 +63,18 @@ def lr_probe_params(wildcards):
     """The optimizer's settings, the probe's epochs, variant and seed, and its grid."""
     probe = config["lr_sensitivity"]
     settings = cfg.training_settings(config, wildcards.optimizer)
-    # The grid replaces the configured rate, so the probes do not depend on it.
+    # The grid replaces the configured rate, and the probes report no time to target:
+    # changing either must not rerun them.
     del settings["optimizer_args"]["learning_rate"]
+    del settings["target_val_accuracy"]
     return {
         **settings,
         "epochs": int(probe["epochs"]),
         "variant": str(probe["variant"]),
         "seed": int(probe["seed"]),
         "subset": data_subset(),
-        # Subdirectory → learning rate.
         "learning_rates": {
-            f"lr{cfg.format_number(lr)}": float(lr)
+            cfg.lr_probe_name(lr): float(lr)
             for lr in cfg.lr_grid(config, wildcards.optimizer)
         },
     }
@@ -94,9 +95,9 @@ def training_dirs():
 
 
 def lr_probe_runs():
-    """(optimizer, learning rate as written in paths) of every sensitivity training."""
+    """(optimizer, probe directory name) of every sensitivity training, in config order."""
     return [
-        (optimizer, cfg.format_number(lr))
+        (optimizer, cfg.lr_probe_name(lr))
         for optimizer in OPTIMIZERS
         for lr in cfg.lr_grid(config, optimizer)
     ]

@@ -5,11 +5,12 @@
 rule lr_probe:
     input:
         "results/data/mnist.npz",
+        code("data"),
         code("training"),
     output:
         directory("results/lr/{optimizer}"),
     log:
-        "logs/lr/{optimizer}.log",
+        "logs/lr_probe/{optimizer}.log",
     benchmark:
         "benchmarks/lr_probe/{optimizer}.tsv"
     conda:

@@ -4,6 +4,7 @@
 rule train:
     input:
         "results/data/mnist.npz",
+        code("data"),
         code("training"),
     output:
         **training_outputs("results/train/{optimizer}/{variant}/seed{seed}"),

@@ -27,11 +27,11 @@ trainings = [
     summary.training_entry(summary.read_json(path), optimizer, variant, seed)
     for path, (optimizer, variant, seed) in zip(inputs.trainings, params.trainings, strict=True)
 ]
-# One directory per optimizer (in config order), one subdirectory per learning rate.
-lr_dirs = dict(zip(params.config["optimizers"], inputs.lr_probes, strict=True))
+# One directory per optimizer, named after it, with one subdirectory per learning rate.
+lr_dirs = {Path(path).name: Path(path) for path in inputs.lr_probes}
 lr_sensitivity = []
-for optimizer, rate in params.lr_probes:
-    run_dir = Path(lr_dirs[optimizer]) / f"lr{rate}"
+for optimizer, probe in params.lr_probes:
+    run_dir = lr_dirs[optimizer] / probe
     metrics = summary.read_json(run_dir / "metrics.json")
     lr_sensitivity.append(summary.lr_entry(metrics, optimizer, run_dir / "history.csv"))
 groups = summary.aggregate(trainings)

@@ -4,8 +4,7 @@ from pathlib import Path
 
 from optireport.joblog import redirect_to_log
 
-# Appending keeps the story of a run that was interrupted and resumed.
-redirect_to_log(snakemake.log[0], append=True)
+redirect_to_log(snakemake.log[0])
 
 from optireport import data, training  # noqa: E402  (TensorFlow logs go to the job log)
 
