@@ -7,7 +7,18 @@ import pytest
 from optireport import summary
 
 
-def entry(optimizer, variant, seed, accuracy, *, reached=True, diverged=False, share=0.12):
+def entry(
+    optimizer,
+    variant,
+    seed,
+    accuracy,
+    *,
+    reached=True,
+    diverged=False,
+    share=0.12,
+    epochs=3,
+    seconds=None,
+):
     return {
         "optimizer": optimizer,
         "variant": variant,
@@ -17,8 +28,8 @@ def entry(optimizer, variant, seed, accuracy, *, reached=True, diverged=False, s
         "best_val_accuracy": accuracy + 0.01,
         "best_epoch": 5,
         "train_seconds": 10.0 * seed,
-        "epochs_to_target": 3 if reached else None,
-        "time_to_target_seconds": 4.0 * seed if reached else None,
+        "epochs_to_target": epochs if reached else None,
+        "time_to_target_seconds": (seconds or 4.0 * seed) if reached else None,
         "diverged": diverged,
         "majority_prediction_share": share,
         "majority_prediction": 1,
@@ -35,8 +46,8 @@ def trainings():
         entry("SGD", "raw", 1, 0.1135, reached=False, share=1.0),
         entry("SGD", "raw", 2, math.nan, reached=False, diverged=True),
         entry("SGD", "raw", 3, 0.1135, reached=False, share=0.99),
-        entry("SGD", "scaled", 1, 0.97, reached=True),
-        entry("Adam", "scaled", 1, 0.955),
+        entry("SGD", "scaled", 1, 0.97, epochs=2, seconds=3.0),
+        entry("Adam", "scaled", 1, 0.955, epochs=2, seconds=2.5),
     ]
 
 
@@ -76,7 +87,18 @@ def test_findings_rank_and_compare(trainings):
         "worsens": [],
         "threshold": 0.01,
     }
-    assert found["fastest_to_target"] == {"optimizer": "SGD", "variant": "scaled"}
+    # A tie in epochs keeps both, faster first; Adam raw needs 3 epochs and is left out.
+    assert found["first_to_target"] == {
+        "epochs": 2,
+        "configurations": [
+            {"optimizer": "Adam", "variant": "scaled"},
+            {"optimizer": "SGD", "variant": "scaled"},
+        ],
+    }
+    assert summary.findings(groups[:1], lr, {"Adam": 0.001, "SGD": 0.001})["first_to_target"] == {
+        "epochs": 3,
+        "configurations": [{"optimizer": "Adam", "variant": "raw"}],
+    }
     assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
     assert found["best_learning_rates"]["Adam"] == {
         "learning_rate": 0.01,
