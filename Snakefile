@@ -22,3 +22,4 @@ rule all:
     input:
         "report/_site/informe.html",
         "report/_site/informe.pdf",
+        "results/edition.json",

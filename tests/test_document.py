@@ -1,8 +1,8 @@
-"""Template filters, Jinja set-up and publishing."""
+"""Template filters, Jinja set-up and the explorer's data."""
 
 import pytest
 
-from optireport import document, publish
+from optireport import document
 
 
 def test_number_filters():
@@ -39,18 +39,44 @@ def test_missing_summary_key_fails_loudly(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_publish_copies_report_and_writes_index(tmp_path):
-    built = tmp_path / "_site"
-    built.mkdir()
-    (built / "informe.html").write_text("<html lang='es'></html>")
-    (built / "informe.pdf").write_bytes(b"%PDF-1.7 " + b"0" * 2000)
-    site = tmp_path / "site"
-    paths = publish.publish(site, built)
-    assert sorted(p.name for p in paths) == ["index.html", "informe.html", "informe.pdf"]
-    index = (site / "index.html").read_text(encoding="utf-8")
-    assert 'lang="es"' in index and 'href="informe.pdf"' in index and "Descargar" in index
+def test_templates_inline_files_verbatim(tmp_path):
+    (tmp_path / "code.js").write_text("if (a) {{ b }} {% c %}\n")
+    (tmp_path / "t.j2").write_text("<script>{{ verbatim('code.js') }}</script>")
+    out = tmp_path / "out.qmd"
+    document.write_document({"training_groups": [], "trainings": []}, tmp_path, out, "t.j2")
+    assert out.read_text() == "<script>if (a) {{ b }} {% c %}\n</script>"
 
 
-def test_publish_error_names_make_report(tmp_path):
-    with pytest.raises(FileNotFoundError, match="make report"):
-        publish.publish(tmp_path / "site", tmp_path / "nothing")
+def test_explorer_presets_are_the_report_runs_and_variants(config):
+    gd_config = config["gradient_descent"]
+    variants = gd_config["variants"]
+    summary = {
+        "config": config,
+        "gd_runs": [{**run, "final_x": 0.0} for run in gd_config["runs"]],
+        "gd_variants": [
+            {"method": m, "settings": s, "start": variants["start"], "iterations": 1000}
+            for m, s in variants["methods"].items()
+        ],
+        "gd_global_min": {"x": 2.19, "J": -2.18, "interval": gd_config["x_range"]},
+        "gd_tolerance": variants["tolerance"],
+    }
+    data = document.explorer_data(summary)
+    presets = data["presets"]
+    assert [p["id"] for p in presets] == list(range(len(presets)))
+    runs = [p for p in presets if p["group"] == "runs"]
+    assert [p["label"] for p in runs] == [f"Ejecución {i}" for i in range(1, 6)]
+    assert runs[2] == {
+        "id": 2,
+        "group": "runs",
+        "label": "Ejecución 3",
+        "method": "gd",
+        "start": 1.5,
+        "iterations": 100,
+        "settings": {"learning_rate": 0.001},
+    }
+    adam = next(p for p in presets if p["method"] == "adam")
+    assert adam["settings"] == variants["methods"]["adam"] and adam["label"] == "Adam"
+    assert data["defaults"]["rmsprop"]["rho"] == 0.9
+    assert data["defaults"]["adadelta"]["rho"] == 0.95
+    assert data["log_rate_range"] == [-4, 1]  # 1e-4 .. 10 holds every preset (0.001 .. 1.0)
+    assert data["max_iterations"] == 2000

@@ -178,3 +178,14 @@ def test_plot_variants_writes_svg(tmp_path):
         trajectories, tmp_path / "variants.svg", gd.global_minimum(-2.5, 2.5)
     )
     _assert_svg(path)
+
+
+@pytest.mark.parametrize("method", ["gd", *gd.METHODS])
+def test_default_settings_are_the_ones_run_method_uses(method):
+    defaults = gd.default_settings(method)
+    assert defaults["learning_rate"] > 0
+    assert "nesterov" not in defaults
+    explicit = gd.run_method(method, -1.0, 50, **defaults)
+    assert explicit == gd.run_method(method, -1.0, 50)
+    changed = {**defaults, "learning_rate": defaults["learning_rate"] * 3}
+    assert gd.run_method(method, -1.0, 50, **changed) != explicit

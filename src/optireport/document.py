@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from optireport import gd
 from optireport.gd import METHOD_NAMES
 
 # One name per input variant, everywhere in the report (tables, text and figure legends).
@@ -84,6 +85,9 @@ def environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # A file from the templates folder, verbatim (no Jinja): the explorer's script and style.
+    env.globals["verbatim"] = lambda name: env.loader.get_source(env, name)[0]
+    env.globals["explorer_data"] = explorer_data
     env.filters.update(
         decimal=decimal,
         seconds=seconds,
@@ -96,6 +100,52 @@ def environment(templates: Path) -> jinja2.Environment:
         method_name=lambda method: METHOD_NAMES.get(method, method),
     )
     return env
+
+
+def explorer_data(summary: dict) -> dict:
+    """What the gradient-descent explorer needs: axes, minimum, defaults and presets.
+
+    Presets are the report's own runs and variants, with the settings that produced its tables.
+    """
+    spec = summary["config"]["gradient_descent"]
+    runs = [
+        {
+            "group": "runs",
+            "label": f"Ejecución {number}",
+            "method": "gd",
+            "start": run["start"],
+            "iterations": run["iterations"],
+            "settings": {"learning_rate": run["learning_rate"]},
+        }
+        for number, run in enumerate(summary["gd_runs"], start=1)
+    ]
+    variants = [
+        {
+            "group": "variants",
+            "label": METHOD_NAMES[v["method"]],
+            "method": v["method"],
+            "start": v["start"],
+            "iterations": v["iterations"],
+            "settings": v["settings"],
+        }
+        for v in summary["gd_variants"]
+    ]
+    presets = [{"id": index, **preset} for index, preset in enumerate(runs + variants)]
+    rates = [p["settings"]["learning_rate"] for p in presets]
+    return {
+        "x_range": spec["x_range"],
+        "y_range": spec["y_range"],
+        "global_min": {k: summary["gd_global_min"][k] for k in ("x", "J")},
+        "tolerance": summary["gd_tolerance"],
+        "defaults": {method: gd.default_settings(method) for method in METHOD_NAMES},
+        "presets": presets,
+        "variants_start": spec["variants"]["start"],
+        "log_rate_range": [
+            min(-4, math.floor(math.log10(min(rates)))),
+            max(1, math.ceil(math.log10(max(rates)))),
+        ],
+        "max_iterations": max(2000, *(p["iterations"] for p in presets)),
+    }
 
 
 def context(summary: dict) -> dict:

@@ -6,6 +6,7 @@ Keras 3 optimizers ``SGD`` (momentum / Nesterov), ``Adagrad``, ``RMSprop``,
 the real optimizers.
 """
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
@@ -118,18 +119,42 @@ def _adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=F
     return step
 
 
+# The Keras class behind each method, and the constructor arguments each method fixes.
+_FACTORIES = {
+    "gd": _sgd,
+    "momentum": _sgd,
+    "nesterov": _sgd,
+    "adagrad": _adagrad,
+    "rmsprop": _rmsprop,
+    "adadelta": _adadelta,
+    "adam": _adam,
+}
+_FIXED = {
+    "gd": {"momentum": 0.0, "nesterov": False},
+    "momentum": {"nesterov": False},
+    "nesterov": {"nesterov": True},
+}
+
+
+def _factory(method: str) -> Callable[..., Step]:
+    if method not in _FACTORIES:
+        raise ValueError(f"unknown method {method!r}; expected 'gd' or one of {METHODS}")
+    return _FACTORIES[method]
+
+
 def _make_step(method: str, settings: dict) -> Step:
     """Build the stateful update function of ``method`` with Keras keyword ``settings``."""
-    if method == "gd":
-        return _sgd(**{"momentum": 0.0, **settings})
-    if method == "momentum":
-        return _sgd(nesterov=False, **settings)
-    if method == "nesterov":
-        return _sgd(nesterov=True, **settings)
-    factories = {"adagrad": _adagrad, "rmsprop": _rmsprop, "adadelta": _adadelta, "adam": _adam}
-    if method not in factories:
-        raise ValueError(f"unknown method {method!r}; expected 'gd' or one of {METHODS}")
-    return factories[method](**settings)
+    return _factory(method)(**{**settings, **_FIXED.get(method, {})})
+
+
+def default_settings(method: str) -> dict:
+    """Every setting a user can give ``method``, with its Keras default, in constructor order."""
+    fixed = _FIXED.get(method, {})
+    return {
+        name: parameter.default
+        for name, parameter in inspect.signature(_factory(method)).parameters.items()
+        if name not in fixed
+    }
 
 
 def _trajectory(step: Step, start: float, iterations: int) -> dict[str, list[float]]:

@@ -143,7 +143,8 @@ def lr_probe_runtime_min(wildcards, attempt):
 
 RULE_FILES = sorted(str(path) for path in Path("workflow/rules").glob("*.smk"))
 
-TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*.j2"))
+# Jinja templates plus the files they inline verbatim (the explorer's script and style).
+TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is_file())
 
 FIGURES = [
     "report/figures/digits.svg",

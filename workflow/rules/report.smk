@@ -128,3 +128,19 @@ rule render:
         renderer=config["report"]["renderer"],
     script:
         "../scripts/render.py"
+
+
+rule edition:
+    input:
+        html="report/_site/informe.html",
+        pdf="report/_site/informe.pdf",
+    output:
+        "results/edition.json",
+    log:
+        "logs/report/edition.log",
+    conda:
+        ENV
+    params:
+        config=config,
+    script:
+        "../scripts/edition.py"
