@@ -137,7 +137,8 @@ def check_publishable(root: Path, force: bool = False) -> dict:
                 f"El informe {REPORT_DIR / name} ({_when(report / name)}) es anterior a "
                 f"{SUMMARY} ({_when(summary)}): no refleja los últimos resultados (quizá falló "
                 "la última generación). Corrija el error si lo hubo y vuelva a generarlo con "
-                "«make report»; no se ha publicado nada."
+                "«make report» (si no hay nada que hacer, con «make report "
+                "SNAKEMAKE_ARGS='--forcerun document'»); no se ha publicado nada."
             )
     edition_path = root / EDITION
     record = json.loads(edition_path.read_text("utf-8")) if edition_path.is_file() else None
@@ -210,13 +211,12 @@ def _size(path: Path) -> str:
 
 
 def _provenance(record: dict) -> str:
+    """«commit 3b6ac6bd7b · configuración da21d5ad4fd6» for one edition."""
     commit = record.get("commit")
-    parts = [f"generada el {spanish_datetime(record['built'])}"]
-    parts.append(f"commit <code>{commit[:10]}</code>" if commit else "sin commit conocido")
+    text = f"commit <code>{commit[:10]}</code>" if commit else "sin commit conocido"
     if record.get("config_changes"):
-        parts[-1] += " (con cambios sin confirmar en config/)"
-    parts.append(f"configuración <code>{html.escape(record['config_digest'])}</code>")
-    return " · ".join(parts)
+        text += " (con cambios sin confirmar en config/)"
+    return f"{text} · configuración <code>{html.escape(record['config_digest'])}</code>"
 
 
 INDEX = """<!DOCTYPE html>
@@ -241,7 +241,7 @@ code {{ font-size: 0.9em; background: #f2f4f7; padding: 0 0.2em; border-radius: 
 <p>Informe del curso sobre optimizadores de redes neuronales: del descenso por gradiente a
 Adam, con un perceptrón multicapa entrenado sobre MNIST.</p>
 <h2>Edición actual</h2>
-<p class="meta">{current_meta}</p>
+<p class="meta">Generada el {current_date} · {current_meta}</p>
 <ul>
 <li><a href="informe.html">Leer el informe en el navegador (HTML)</a></li>
 <li><a href="informe.pdf">Descargar el informe en PDF</a> ({size})</li>
@@ -266,14 +266,16 @@ def write_index(site: Path) -> Edition:
         if not (target.is_file() and filecmp.cmp(source, target, shallow=False)):
             shutil.copy2(source, target)
     items = [
-        f'<li><a href="{e.folder}/informe.html">HTML</a> · <a href="{e.folder}/informe.pdf">'
-        f"PDF</a> — {_provenance(e.record)}</li>"
+        f"<li><strong>{spanish_datetime(e.built)}</strong>: "
+        f'<a href="{e.folder}/informe.html">HTML</a> · <a href="{e.folder}/informe.pdf">PDF</a>'
+        f'<br><span class="meta">{_provenance(e.record)}</span></li>'
         for e in previous
     ]
     listing = "<ul>\n" + "\n".join(items) + "\n</ul>" if items else "<p>Todavía no hay otras.</p>"
     page = INDEX.format(
         title=html.escape(TITLE),
-        current_meta=_provenance(current.record)[0].upper() + _provenance(current.record)[1:],
+        current_date=spanish_datetime(current.built),
+        current_meta=_provenance(current.record),
         size=_size(site / FILES[1]),
         current=current.folder,
         previous=listing,
@@ -426,11 +428,13 @@ def main(argv: list[str] | None = None) -> int:
     except PublishError as error:
         print(f"No se publica: {error}", file=sys.stderr)
         return 1
-    edition = f"edición {outcome.edition.folder}, {spanish_datetime(outcome.edition.built)}"
+    edition = (
+        f"{outcome.edition.folder} (informe generado el {spanish_datetime(outcome.edition.built)})"
+    )
     if outcome.changed:
         print(f"Publicado en {outcome.where}: {edition}.")
     else:
-        print(f"Nada que publicar: {outcome.where} ya tiene esta edición ({edition}).")
+        print(f"Nada que publicar: {outcome.where} ya tiene esta edición, {edition}.")
     return 0
 
 
