@@ -214,7 +214,8 @@ def refuse(root: Path, settings: dict, *needles: str, force: bool = False) -> No
     message = str(caught.value)
     for needle in needles:
         assert needle in message
-    assert "make report" in message or "--force" in message
+    # Each message says what to do about it.
+    assert any(fix in message for fix in ("make report", "--force", "Corríjalo o bórrelo"))
 
 
 def stale_report(root: Path) -> None:
@@ -395,3 +396,15 @@ def test_published_site_works_offline_in_chromium(
     assert answered and [r for r in answered if r[1] not in (200, 304)] == []
     previous = (site / "ediciones/2025-11-27/informe.html").read_bytes()
     assert previous.endswith(b"<!-- edici\xc3\xb3n del curso pasado -->\n")
+
+
+def test_a_damaged_edition_record_on_the_target_is_named(project: Path) -> None:
+    build(project, "uno", LAST_YEAR)
+    publish.publish(project, FOLDER)
+    (project / "sitio/ediciones/2025-11-27/edicion.json").write_text("{roto", encoding="utf-8")
+    before = snapshot(project / "sitio")
+    build(project, "dos", THIS_YEAR)
+    refuse(project, FOLDER, "ediciones/2025-11-27/edicion.json", "no se ha publicado nada")
+    assert snapshot(project / "sitio") == before
+    (project / "results/edition.json").write_text("[]", encoding="utf-8")
+    refuse(project, FOLDER, "results/edition.json no corresponde")

@@ -215,7 +215,11 @@ def test_changing_a_template_rerenders_only_the_document(
 
     jobs = built_report.dry_run()
 
-    assert Counter(job.rule for job in jobs if job.rule != "all") == {"document": 1, "render": 1}
+    assert Counter(job.rule for job in jobs if job.rule != "all") == {
+        "document": 1,
+        "render": 1,
+        "edition": 1,
+    }
 
 
 def test_invalid_config_fails_before_any_job(workspace: Path, built_report: BuiltReport) -> None:

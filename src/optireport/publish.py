@@ -140,9 +140,13 @@ def check_publishable(root: Path, force: bool = False) -> dict:
                 "«make report» (si no hay nada que hacer, con «make report "
                 "SNAKEMAKE_ARGS='--forcerun document'»); no se ha publicado nada."
             )
-    edition_path = root / EDITION
-    record = json.loads(edition_path.read_text("utf-8")) if edition_path.is_file() else None
-    if record is None or record.get("files") != {n: sha256(report / n) for n in FILES}:
+    try:
+        record = json.loads((root / EDITION).read_text("utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if not isinstance(record, dict) or record.get("files") != {
+        n: sha256(report / n) for n in FILES
+    }:
         raise PublishError(
             f"{EDITION} no corresponde al informe actual (falta o es de otra generación). "
             "Vuelva a generarlo con «make report»; no se ha publicado nada."
@@ -183,7 +187,15 @@ def read_editions(site: Path) -> list[Edition]:
     """Every edition in ``site`` (those with an edicion.json), newest build first."""
     editions = []
     for record_path in sorted((site / EDITIONS).glob("*/edicion.json")):
-        record = json.loads(record_path.read_text(encoding="utf-8"))
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+            datetime.fromisoformat(record["built"].replace("Z", "+00:00"))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            name = record_path.relative_to(site)
+            raise PublishError(
+                f"El sitio publicado tiene un registro de edición dañado, {name} ({error}). "
+                "Corríjalo o bórrelo en el destino; no se ha publicado nada."
+            ) from error
         editions.append(Edition(f"{EDITIONS}/{record_path.parent.name}", record))
     return sorted(editions, key=lambda e: (e.built, e.folder), reverse=True)
 
