@@ -177,6 +177,41 @@ def test_train_writes_outputs(tmp_path):
     assert metrics["train_seconds"] == pytest.approx(sum(seconds))
     assert "35,090" in (tmp_path / "summary.txt").read_text()
     assert metrics["resumed_from_epoch"] is None
+    matrix = np.array(metrics["confusion_matrix"])
+    assert matrix.shape == (10, 10) and matrix.sum() == len(Y_TEST)
+    assert np.array_equal(matrix.sum(axis=1), np.bincount(Y_TEST, minlength=10))
+    assert np.trace(matrix) / len(Y_TEST) == pytest.approx(metrics["test_accuracy"])
+    assert matrix.sum(axis=0).argmax() == metrics["majority_prediction"]
+    fit_labels = Y_TRAIN[: int(len(Y_TRAIN) * 0.7)]
+    assert metrics["class_entropy"] == pytest.approx(training.class_entropy(fit_labels))
+    assert len(metrics["dead_units"]) == 3 and all(0 <= n <= 40 for n in metrics["dead_units"])
+
+
+def test_confusion_matrix_counts_pairs():
+    matrix = training.confusion_matrix([0, 0, 1, 9], [0, 1, 1, 1])
+    assert matrix[0, 0] == 1 and matrix[0, 1] == 1 and matrix[1, 1] == 1 and matrix[9, 1] == 1
+    assert matrix.sum() == 4
+
+
+def test_class_entropy():
+    assert training.class_entropy(np.arange(10).repeat(7)) == pytest.approx(np.log(10))
+    assert training.class_entropy(np.zeros(5, dtype=int)) == 0.0
+    # Two classes in proportion 1:3.
+    expected = -(0.25 * np.log(0.25) + 0.75 * np.log(0.75))
+    assert training.class_entropy([2, 5, 5, 5]) == pytest.approx(expected)
+
+
+def test_dead_units_counts_units_silent_on_every_input():
+    model = training.build_model()
+    first = model.layers[0]
+    kernel, bias = first.get_weights()
+    kernel[:, :7] = -1.0  # non-negative pixels: these 7 units never fire
+    bias[:7] = 0.0
+    kernel[:, 7:] = np.abs(kernel[:, 7:]) + 0.01
+    bias[7:] = 0.1
+    first.set_weights([kernel, bias])
+    x = training.prepare_inputs(X_TEST, "scaled")
+    assert training.count_dead_units(model, tf.constant(x))[0] == 7
 
 
 def test_target_never_reached_is_null(tmp_path):

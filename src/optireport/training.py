@@ -182,6 +182,7 @@ def train(
     test_loss, test_accuracy, predicted = (value.numpy() for value in evaluate(x_test, y_test))
     # A collapsed network answers (almost) one digit for every image.
     counts = np.bincount(predicted, minlength=10)
+    dead_units = count_dead_units(model, x_test)
     y_test = y_test.numpy()
 
     metrics = {
@@ -202,6 +203,12 @@ def train(
         "majority_prediction_share": float(counts.max() / counts.sum()),
         # What always answering that digit scores on this test set.
         "majority_prediction_label_share": float(np.mean(y_test == counts.argmax())),
+        # Evidence for explaining a collapse: rows are true digits, columns predicted ones.
+        "confusion_matrix": confusion_matrix(y_test, predicted).tolist(),
+        # The training loss of a network that outputs the class proportions of its data.
+        "class_entropy": class_entropy(y_fit.numpy()),
+        # Hidden ReLU units that output 0 for every test image, per hidden layer.
+        "dead_units": dead_units,
         "resumed_from_epoch": initial_epoch or None,
         "n_params": model.count_params(),
         "keras_version": keras.__version__,
@@ -221,6 +228,33 @@ def train(
     state = "DIVERGIÓ" if diverged else "terminado"
     print(f"Entrenamiento {state}: exactitud en test={test_accuracy:.4f}", flush=True)
     return _json_safe(metrics)
+
+
+def confusion_matrix(labels, predicted):
+    """10×10 counts: row = true digit, column = predicted digit."""
+    matrix = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(matrix, (np.asarray(labels), np.asarray(predicted)), 1)
+    return matrix
+
+
+def class_entropy(labels):
+    """Entropy (nats) of the digit frequencies in ``labels``.
+
+    It is the cross-entropy loss of a model that ignores its input and always outputs
+    those frequencies, the best such a model can do.
+    """
+    share = np.bincount(np.asarray(labels), minlength=10) / len(labels)
+    share = share[share > 0]
+    return float(-(share * np.log(share)).sum())
+
+
+def count_dead_units(model, x):
+    """Per hidden Dense layer with ReLU, how many units output 0 for every row of ``x``."""
+    dead, activations = [], x
+    for layer in model.layers[:-1]:
+        activations = layer(activations)
+        dead.append(int(np.all(activations.numpy() == 0, axis=0).sum()))
+    return dead
 
 
 def epoch_order(seed, epoch, n):
