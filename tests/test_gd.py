@@ -160,12 +160,12 @@ def _assert_svg(path):
     assert text.lstrip().startswith("<?xml") and "<svg" in text
 
 
-def test_plot_curve_and_trajectory_write_svg(tmp_path):
+def test_plot_curve_and_runs_write_svg(tmp_path):
     curve = gd_plots.plot_curve(tmp_path / "curve.svg")
-    trajectory = gd.gradient_descent(1.5, 0.01, 100)
-    traj = gd_plots.plot_trajectory(trajectory, tmp_path / "sub" / "traj.svg", title="Inicio 1,5")
+    runs = [gd.gradient_descent(1.5, 0.01, n) for n in (10, 100, 5, 7, 9)]
+    grid = gd_plots.plot_runs(runs, [str(i) for i in range(5)], tmp_path / "sub" / "runs.svg")
     _assert_svg(curve)
-    _assert_svg(traj)
+    _assert_svg(grid)
 
 
 def test_plot_variants_writes_svg(tmp_path):

@@ -1,6 +1,9 @@
 """Tests for optireport.plots helpers that do not need training results."""
 
-from optireport import plots
+import numpy as np
+from matplotlib.colors import to_hex
+
+from optireport import gd, gd_plots, palette, plots
 
 
 def test_long_rule_names_split_at_the_middle_underscore():
@@ -19,3 +22,84 @@ def test_rule_graph_draws_every_rule(tmp_path):
     svg = path.read_text(encoding="utf-8")
     for text in ("mnist", "train", "summary", "gd_variants_", "animation"):
         assert text in svg
+
+
+def _legend_sizes(fig):
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    return [text.get_fontsize() for legend in legends for text in legend.get_texts()]
+
+
+def _history(epochs=4, start=0.5):
+    epoch = np.arange(1, epochs + 1, dtype=float)
+    curve = start + (1 - start) * (1 - 1 / epoch)
+    return {
+        "epoch": epoch,
+        "accuracy": curve,
+        "val_accuracy": curve - 0.01,
+        "loss": 1 / epoch,
+        "val_loss": np.array([0.5, 0.3, 0.4, 0.6])[:epochs],
+    }
+
+
+def _all_figures(tmp_path, monkeypatch):
+    """Draw every figure with small data; return the figures instead of writing them."""
+    figures = []
+    monkeypatch.setattr(plots, "save", lambda fig, path: figures.append(fig))
+    monkeypatch.setattr(gd_plots, "_save", lambda fig, path: figures.append(fig))
+    histories = {"Adam": [_history(), _history()], "SGD": [_history(start=0.1)]}
+    plots.plot_curves(histories, tmp_path / "a.svg", "accuracy", "Exactitud")
+    plots.plot_curves(histories, tmp_path / "l.svg", "loss", "Pérdida")
+    plots.plot_variants(
+        {name: {"raw": runs, "scaled": runs} for name, runs in histories.items()},
+        {"raw": "sin escalar", "scaled": "escalada"},
+        tmp_path / "v.svg",
+    )
+    plots.plot_lr_sensitivity(
+        {"Adam": [(0.001, 0.9), (0.01, 0.8)], "SGD": [(0.001, 0.5), (0.01, 0.1)]},
+        {"Adam": 0.001, "SGD": 0.01},
+        tmp_path / "lr.svg",
+        epochs=2,
+    )
+    plots.plot_predictions(
+        [{"optimizer": "SGD", "counts": [0, 100] + [0] * 8, "title": "SGD"}],
+        [10] * 10,
+        tmp_path / "p.svg",
+    )
+    runs = [gd.gradient_descent(1.5, 0.01, n) for n in (5, 10, 20, 30, 40)]
+    gd_plots.plot_runs(runs, ["1", "2", "3", "4", "5"], tmp_path / "r.svg")
+    trajectories = {m: gd.run_method(m, -2.0, 50, learning_rate=0.01) for m in ("gd", "adam")}
+    gd_plots.plot_variants(trajectories, tmp_path / "gv.svg", gd.global_minimum(-2.5, 2.5))
+    return figures
+
+
+def test_every_legend_is_at_least_11_px_in_the_html(tmp_path, monkeypatch):
+    figures = _all_figures(tmp_path, monkeypatch)
+    assert len(figures) == 7
+    for fig in figures:
+        sizes = _legend_sizes(fig)
+        assert sizes, fig
+        width = fig.get_size_inches()[0]
+        assert min(palette.legend_px(size, width) for size in sizes) >= palette.MIN_LEGEND_PX
+
+
+def test_one_colour_per_optimizer_in_every_figure(tmp_path, monkeypatch):
+    figures = _all_figures(tmp_path, monkeypatch)
+    line_colors = set()
+    for fig in figures:
+        for ax in fig.axes:
+            line_colors |= {to_hex(line.get_color()) for line in ax.get_lines()}
+    # Adam and SGD (= plain gradient descent) are drawn in their palette colours and in no other
+    # optimizer's; the curve J(x) and guide lines are grey, which no optimizer uses.
+    optimizer_colors = {to_hex(c) for c in palette.COLORS.values()}
+    assert {palette.COLORS["Adam"], palette.COLORS["SGD"]} <= line_colors
+    assert line_colors & optimizer_colors == {palette.COLORS["Adam"], palette.COLORS["SGD"]}
+    assert to_hex(palette.REFERENCE) not in optimizer_colors
+
+
+def test_palette_gives_known_names_fixed_colours_and_others_spares():
+    colors = palette.colors(["Nadam", "Adam", "gd", "momentum", "AdamW"])
+    assert colors["Adam"] == palette.COLORS["Adam"]
+    assert colors["gd"] == palette.COLORS["SGD"]
+    assert colors["momentum"] == palette.COLORS["Momento"]
+    assert colors["Nadam"] == palette.SPARE[0] and colors["AdamW"] == palette.SPARE[1]
+    assert len(set(colors.values())) == 5

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from optireport import palette
 from optireport.gd import METHOD_NAMES, objective
 
 FIGSIZE = (6.5, 4.0)
@@ -18,16 +19,16 @@ _STYLE = {
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
-    "legend.fontsize": 8,
+    "legend.fontsize": palette.LEGEND_FONTSIZE,
     "xtick.labelsize": 9,
     "ytick.labelsize": 9,
 }
 
 
-def _draw_curve(ax, x_range, y_range, color="tab:blue", **kwargs):
+def _draw_curve(ax, x_range, y_range, color=palette.REFERENCE, **kwargs):
     """Draw J(x) on ``ax`` and set limits, grid and axis labels."""
     xs = np.linspace(*x_range, 1000)
-    ax.plot(xs, objective(xs), color=color, linewidth=1.5, **kwargs)
+    ax.plot(xs, objective(xs), **{"color": color, "linewidth": 1.5, **kwargs})
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
     ax.set_xlabel("x")
@@ -61,21 +62,43 @@ def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
         return _save(fig, path)
 
 
-def plot_trajectory(
-    trajectory: dict, path, title: str | None = None, x_range=X_RANGE, y_range=Y_RANGE
-) -> Path:
-    """Plot the curve (blue) and the iterates (red 'o-'), marking start and end."""
-    x, j = trajectory["x"], trajectory["J"]
+def plot_runs(runs: list[dict], titles: list[str], path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
+    """Every plain gradient-descent run on one grid: the curve, the iterates, start and end.
+
+    The iterates take the colour of SGD (plain gradient descent) from the palette; with five
+    runs the sixth cell holds the legend, so the figure fills its page.
+    """
+    columns = 3 if len(runs) > 4 else min(2, len(runs))
+    rows = -(-len(runs) // columns)
+    color = palette.colors(["gd"])["gd"]
     with mpl.rc_context(_STYLE):
-        fig = _new_figure(FIGSIZE)
-        ax = fig.subplots()
-        _draw_curve(ax, x_range, y_range)
-        ax.plot(x, j, "o-", color="tab:red", markersize=3, linewidth=0.8, zorder=3)
-        ax.plot(x[0], j[0], "o", color="tab:green", markersize=8, label="inicio", zorder=4)
-        ax.plot(x[-1], j[-1], "s", color="black", markersize=7, label="final", zorder=5)
-        if title:
-            ax.set_title(title)
-        ax.legend(loc="upper left")
+        fig = _new_figure((palette.FIGURE_WIDTH_IN, 2.35 * rows + 0.2), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, sharey=True)).ravel()
+        for ax, run, title in zip(axes, runs, titles, strict=False):
+            x, j = run["x"], run["J"]
+            _draw_curve(ax, x_range, y_range, linewidth=1.0)
+            ax.plot(x, j, "o-", color=color, markersize=2.5, linewidth=0.8, zorder=3)
+            ax.plot(x[0], j[0], "o", mfc="white", mec=palette.MARKER, markersize=7, zorder=4)
+            ax.plot(x[-1], j[-1], "s", color=palette.MARKER, markersize=5, zorder=5)
+            ax.set_title(title, fontsize=9)
+            ax.label_outer()
+        handles = [
+            mpl.lines.Line2D([], [], color=palette.REFERENCE, label=r"$J(x)$"),
+            mpl.lines.Line2D(
+                [], [], color=color, marker="o", ms=3, lw=0.8, label="iteraciones $x_t$"
+            ),
+            mpl.lines.Line2D(
+                [], [], ls="", marker="o", mfc="white", mec=palette.MARKER, label="inicio $x_0$"
+            ),
+            mpl.lines.Line2D([], [], ls="", marker="s", color=palette.MARKER, label="final"),
+        ]
+        spare = axes[len(runs) :]
+        for ax in spare:
+            ax.set_axis_off()
+        if len(spare):
+            spare[0].legend(handles=handles, loc="center", frameon=False)
+        else:
+            fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
         return _save(fig, path)
 
 
@@ -98,30 +121,37 @@ def plot_variants(
     """Compare methods: paths on the curve (left) and J(x_t) per iteration (right)."""
     x_lo, x_hi = _finite_extent(trajectories, "x", x_range)
     pad = 0.02 * (x_hi - x_lo)
-    colors = mpl.colormaps["tab10"].colors
+    colors = palette.colors(trajectories)
     with mpl.rc_context(_STYLE):
         fig = _new_figure(WIDE_FIGSIZE, layout="constrained")
         left, right = fig.subplots(1, 2)
-        _draw_curve(left, (x_lo - pad, x_hi + pad), y_range, color="0.6", label="J(x)")
-        for i, (method, traj) in enumerate(trajectories.items()):
-            color = colors[(i + 1) % len(colors)]
+        _draw_curve(left, (x_lo - pad, x_hi + pad), y_range, label="J(x)")
+        if (x_lo, x_hi) != tuple(x_range):
+            # Paths that leave the studied interval widen the axis: shade what lies outside.
+            for edge, outer in ((x_range[0], x_lo - pad), (x_range[1], x_hi + pad)):
+                if outer != edge:
+                    left.axvspan(min(edge, outer), max(edge, outer), color="0.9", zorder=0)
+        for method, traj in trajectories.items():
+            color = colors[method]
             label = METHOD_NAMES.get(method, method)
             left.plot(traj["x"], traj["J"], "-", color=color, linewidth=0.8, alpha=0.8)
             left.plot(traj["x"][-1], traj["J"][-1], "s", color=color, markersize=5)
             right.plot(
                 np.arange(len(traj["J"])), traj["J"], color=color, linewidth=1.2, label=label
             )
-        left.plot(*global_min, "*", color="black", markersize=10, label="mínimo global", zorder=5)
-        left.plot([], [], "s", color="0.3", markersize=5, label="posición final")
+        left.plot(
+            *global_min, "*", color=palette.MARKER, markersize=10, label="mínimo global", zorder=5
+        )
+        left.plot([], [], "s", color=palette.REFERENCE, markersize=5, label="posición final")
         left.set_title("Trayectorias sobre la curva")
-        left.legend(loc="lower center", fontsize=8)
-        right.axhline(global_min[1], color="black", linestyle="--", linewidth=1)
+        left.legend(loc="lower center")
+        right.axhline(global_min[1], color=palette.MARKER, linestyle="--", linewidth=1)
         right.text(
             0.02,
             global_min[1] + 0.1,
             f"mínimo global ({global_min[1]:.3f})",
             transform=right.get_yaxis_transform(),
-            fontsize=8,
+            fontsize=palette.LEGEND_FONTSIZE,
         )
         right.set_xscale("symlog", linthresh=1)
         right.set_xlim(left=0)
@@ -142,24 +172,24 @@ def animate_variants(
 
     length = max(len(t["x"]) for t in trajectories.values())
     steps = np.unique(np.geomspace(1, length, frames).astype(int)) - 1
-    colors = mpl.colormaps["tab10"].colors
+    colors = palette.colors(trajectories)
     with mpl.rc_context(_STYLE):
-        fig = _new_figure((6.0, 3.8), layout="constrained")
+        fig = _new_figure((palette.FIGURE_WIDTH_IN, 4.0), layout="constrained")
         ax = fig.subplots()
-        _draw_curve(ax, x_range, y_range, color="0.6")
+        _draw_curve(ax, x_range, y_range)
         points = {
             method: ax.plot(
                 [],
                 [],
                 "o",
-                color=colors[(i + 1) % len(colors)],
+                color=colors[method],
                 markersize=7,
                 label=METHOD_NAMES.get(method, method),
             )[0]
-            for i, method in enumerate(trajectories)
+            for method in trajectories
         }
         title = ax.set_title("")
-        ax.legend(loc="lower center", ncols=4, fontsize=7)
+        ax.legend(loc="lower center", ncols=4)
 
         def draw(step):
             for method, point in points.items():

@@ -14,6 +14,8 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from optireport import palette  # noqa: E402
+
 plt.rcParams.update(
     {
         "svg.fonttype": "path",
@@ -26,7 +28,10 @@ plt.rcParams.update(
     }
 )
 
-COLORS = plt.get_cmap("tab10").colors
+# Loss of a network that answers the uniform distribution over the 10 digits, ln 10 ≈ 2.30:
+# the loss figure stops a little above it, so that the epochs where a run exploded do not
+# squeeze every other curve into the bottom of the chart.
+LOSS_CEILING = 1.25 * np.log(10)
 
 
 def save(fig, path) -> None:
@@ -54,15 +59,17 @@ def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:
     save(fig, path)
 
 
-def _band(ax, epochs, runs: Sequence[np.ndarray], color, style, label) -> None:
-    """Median over seeds as a line, min-max range as a shaded band."""
+def _band(ax, epochs, runs: Sequence[np.ndarray], color, style, label) -> np.ndarray:
+    """Median over seeds as a line, min-max range as a shaded band; returns the median."""
     length = min(len(r) for r in runs)
     stack = np.vstack([r[:length] for r in runs])
-    ax.plot(epochs[:length], np.median(stack, axis=0), style, color=color, label=label, lw=1.4)
+    median = np.median(stack, axis=0)
+    ax.plot(epochs[:length], median, style, color=color, label=label, lw=1.4)
     if len(runs) > 1:
         ax.fill_between(
             epochs[:length], stack.min(axis=0), stack.max(axis=0), color=color, alpha=0.15, lw=0
         )
+    return median
 
 
 def plot_curves(
@@ -71,25 +78,47 @@ def plot_curves(
     """Training (solid) and validation (dashed) ``metric`` per optimizer, median and range.
 
     The legend sits below the axes: one entry per optimizer (colour) and one per line style.
+    For the loss, the y axis is logarithmic and stops at ``LOSS_CEILING``; a dot marks the
+    epoch where each optimizer's median validation loss is lowest, so that its later rise
+    (overfitting) stands out.
     """
-    fig, ax = plt.subplots(figsize=(6.5, 5.0), layout="constrained")
+    fig, ax = plt.subplots(figsize=(palette.FIGURE_WIDTH_IN, 5.0), layout="constrained")
+    colors = palette.colors(histories)
     handles = []
-    for index, (name, runs) in enumerate(histories.items()):
-        color = COLORS[index % len(COLORS)]
+    lowest = []
+    for name, runs in histories.items():
+        color = colors[name]
         epochs = runs[0]["epoch"]
-        _band(ax, epochs, [r[metric] for r in runs], color, "-", None)
-        _band(ax, epochs, [r["val_" + metric] for r in runs], color, "--", None)
+        train = _band(ax, epochs, [r[metric] for r in runs], color, "-", None)
+        val = _band(ax, epochs, [r["val_" + metric] for r in runs], color, "--", None)
+        lowest.append(np.nanmin(np.concatenate([train, val])))
+        if metric == "loss" and np.isfinite(val).any():
+            best = int(np.nanargmin(val))
+            ax.plot(epochs[best], val[best], "o", color=color, ms=5, mec="white", zorder=4)
         handles.append(Line2D([], [], color=color, lw=2, label=name))
     handles += [
-        Line2D([], [], color="0.3", ls="-", label="entrenamiento"),
-        Line2D([], [], color="0.3", ls="--", label="validación"),
+        Line2D(
+            [], [], color=palette.REFERENCE, ls=palette.SPLIT_STYLES["train"], label="entrenamiento"
+        ),
+        Line2D([], [], color=palette.REFERENCE, ls=palette.SPLIT_STYLES["val"], label="validación"),
     ]
     ax.set_xlabel("Época")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     if metric == "loss":
         ax.set_yscale("log")
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
+        bottom = min((v for v in lowest if np.isfinite(v) and v > 0), default=0.01)
+        ax.set_ylim(bottom * 0.7, LOSS_CEILING)
+        handles.append(
+            Line2D([], [], color=palette.REFERENCE, ls="", marker="o", label="mínimo de validación")
+        )
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=4,
+        fontsize=palette.LEGEND_FONTSIZE,
+        frameon=False,
+    )
     save(fig, path)
 
 
@@ -98,20 +127,28 @@ def plot_variants(
     labels: Mapping[str, str],
     path,
 ) -> None:
-    """Validation accuracy per optimizer, one panel each, one line per input variant."""
+    """Validation accuracy per optimizer, one panel each (its colour), one line style per input."""
     names = list(histories)
+    colors = palette.colors(names)
     columns = min(3, len(names))
     rows = -(-len(names) // columns)
     fig, axes = plt.subplots(
-        rows, columns, figsize=(6.5, 2.2 * rows + 0.4), sharex=True, sharey=True, squeeze=False
+        rows,
+        columns,
+        figsize=(palette.FIGURE_WIDTH_IN, 2.2 * rows + 0.7),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
     )
+    variants = []
     for ax, name in zip(axes.flat, names, strict=False):
-        for index, (variant, runs) in enumerate(histories[name].items()):
+        for variant, runs in histories[name].items():
             epochs = runs[0]["epoch"]
-            _band(
-                ax, epochs, [r["val_accuracy"] for r in runs], COLORS[index], "-", labels[variant]
-            )
-        ax.set_title(name, fontsize=10)
+            style = palette.VARIANT_STYLES[variant]
+            _band(ax, epochs, [r["val_accuracy"] for r in runs], colors[name], style, None)
+            variants.append(variant)
+        ax.set_title(name, fontsize=10, color=colors[name])
         ax.set_ylim(0, 1)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     for ax in axes.flat[len(names) :]:
@@ -120,8 +157,58 @@ def plot_variants(
         ax.set_xlabel("Época")
     for ax in axes[:, 0]:
         ax.set_ylabel("Exactitud de validación")
-    axes.flat[0].legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
+    handles = [
+        Line2D([], [], color=palette.REFERENCE, ls=palette.VARIANT_STYLES[v], label=labels[v])
+        for v in dict.fromkeys(variants)
+    ]
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=2,
+        fontsize=palette.LEGEND_FONTSIZE,
+        frameon=False,
+    )
+    save(fig, path)
+
+
+def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path) -> None:
+    """How often each digit is predicted on the test set, one panel per run.
+
+    Each panel is ``{"title", "optimizer", "counts"}``; ``colors`` come from the palette, and
+    the grey outline is how often each digit really occurs.
+    """
+    fig, axes = plt.subplots(
+        1,
+        len(panels),
+        figsize=(palette.FIGURE_WIDTH_IN, 2.9),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    colors = palette.colors(dict.fromkeys(p["optimizer"] for p in panels))
+    digits = np.arange(10)
+    total = max(sum(true_counts), 1)
+    for ax, panel in zip(axes[0], panels, strict=True):
+        counts = np.asarray(panel["counts"], dtype=float)
+        ax.bar(digits, counts / max(counts.sum(), 1), color=colors[panel["optimizer"]], width=0.7)
+        ax.step(
+            np.append(digits - 0.5, 9.5),
+            np.append(np.asarray(true_counts) / total, true_counts[-1] / total),
+            where="post",
+            color=palette.REFERENCE,
+            lw=1.2,
+        )
+        ax.set_title(panel["title"], fontsize=9)
+        ax.set_xticks(digits)
+        ax.set_xlabel("Dígito predicho")
+        ax.set_ylim(0, 1.05)
+    axes[0][0].set_ylabel("Proporción de imágenes de prueba")
+    handles = [
+        Line2D([], [], color=palette.REFERENCE, lw=1.2, label="proporción real de cada dígito")
+    ]
+    fig.legend(
+        handles=handles, loc="outside lower center", fontsize=palette.LEGEND_FONTSIZE, frameon=False
+    )
     save(fig, path)
 
 
@@ -131,19 +218,29 @@ def plot_lr_sensitivity(
     path,
     epochs: int,
 ) -> None:
-    """Final validation accuracy against learning rate (log axis), one line per optimizer."""
-    fig, ax = plt.subplots(figsize=(6.5, 4.0))
-    for index, (name, pairs) in enumerate(points.items()):
-        color = COLORS[index % len(COLORS)]
+    """Final validation accuracy against learning rate (log axis), one line per optimizer.
+
+    A dotted vertical line in the optimizer's colour marks its configured rate.
+    """
+    fig, ax = plt.subplots(figsize=(palette.FIGURE_WIDTH_IN, 4.2), layout="constrained")
+    colors = palette.colors(points)
+    for name, pairs in points.items():
         rates, accuracies = zip(*sorted(pairs), strict=True)
-        ax.plot(rates, accuracies, "o-", color=color, label=name, lw=1.4)
-        ax.axvline(defaults[name], color=color, ls=":", lw=1)
+        ax.plot(rates, accuracies, "o-", color=colors[name], label=name, lw=1.4)
+        ax.axvline(defaults[name], color=colors[name], ls=":", lw=1)
     ax.set_xscale("log")
     ax.set_ylim(0, 1)
     ax.set_xlabel("Tasa de aprendizaje (escala logarítmica)")
     ax.set_ylabel(f"Exactitud de validación tras {epochs} época{'' if epochs == 1 else 's'}")
-    ax.legend(fontsize=8, loc="best")
-    fig.tight_layout()
+    handles, _ = ax.get_legend_handles_labels()
+    handles.append(Line2D([], [], color=palette.REFERENCE, ls=":", label="tasa configurada"))
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=3,
+        fontsize=palette.LEGEND_FONTSIZE,
+        frameon=False,
+    )
     save(fig, path)
 
 

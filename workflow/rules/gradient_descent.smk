@@ -16,27 +16,26 @@ rule gd_run:
         "../scripts/gd_run.py"
 
 
-rule gd_run_figure:
+rule gd_runs_figure:
     input:
-        "results/gd/runs/{run}.json",
-        code("gd_plots"),
+        runs=expand("results/gd/runs/{run}.json", run=GD_RUNS),
+        code=code("gd_plots"),
     output:
         report(
-            "report/figures/gd_{run}.svg",
-            caption="../report/gd_run.rst",
+            "report/figures/gd_runs.svg",
+            caption="../report/gd_runs.rst",
             category="Descenso por gradiente",
-            subcategory="Ejecuciones",
-            labels={"ejecución": "{run}"},
+            labels={"figura": "ejecuciones"},
         ),
     log:
-        "logs/gd/figure_{run}.log",
+        "logs/gd/runs_figure.log",
     conda:
         ENV
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
     script:
-        "../scripts/gd_run_figure.py"
+        "../scripts/gd_runs_figure.py"
 
 
 rule gd_curve_figure:

@@ -1,0 +1,67 @@
+"""One colour per optimizer and one line style per input variant, shared by every figure.
+
+The 1-D methods of the gradient-descent chapter are the same update rules as the Keras
+optimizers, so they take the same colours (plain gradient descent is SGD). Reference lines,
+such as the curve J(x), are grey: no optimizer is grey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+COLORS = {
+    "SGD": "#d62728",  # red, like the notebook's gradient-descent paths
+    "Adam": "#1f77b4",
+    "RMSprop": "#2ca02c",
+    "Adagrad": "#ff7f0e",
+    "Adadelta": "#9467bd",
+    "Momento": "#8c564b",
+    "Nesterov": "#e377c2",
+}
+# Optimizers the palette does not name (added in config/) take these, in config order.
+SPARE = ("#17becf", "#bcbd22", "#393b79", "#8c6d31", "#843c39", "#7b4173", "#637939")
+
+# Method keys of optireport.gd → the optimizer whose colour they share.
+METHOD_OPTIMIZER = {
+    "gd": "SGD",
+    "momentum": "Momento",
+    "nesterov": "Nesterov",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSprop",
+    "adadelta": "Adadelta",
+    "adam": "Adam",
+}
+
+REFERENCE = "0.45"  # J(x), medians of references, guide lines
+MARKER = "black"  # start/end/minimum markers
+
+# Raw pixels: solid; scaled pixels: dashed (in figures that compare the two inputs).
+VARIANT_STYLES = {"raw": "-", "scaled": "--"}
+# Training: solid; validation: dashed (in figures of one input).
+SPLIT_STYLES = {"train": "-", "val": "--"}
+
+# Legend text in points. The HTML shows an SVG at its natural size (1 pt = 96/72 px) unless
+# it is wider than the text column (48rem = 768 px), so 9 pt is 12 px on screen.
+LEGEND_FONTSIZE = 9
+FIGURE_WIDTH_IN = 6.5
+HTML_WIDTH_PX = 768
+MIN_LEGEND_PX = 11
+
+
+def colors(names: Iterable[str]) -> dict[str, str]:
+    """Colour of each optimizer (or 1-D method key) in ``names``.
+
+    Known names always get the same colour; unknown ones take the spare colours in the
+    order given, so every figure must pass the optimizers in config order.
+    """
+    result, spare = {}, iter(SPARE * 4)
+    for name in names:
+        known = COLORS.get(METHOD_OPTIMIZER.get(name, name))
+        result[name] = known if known else next(spare)
+    return result
+
+
+def legend_px(fontsize_pt: float, figure_width_in: float) -> float:
+    """Screen size in px of legend text in an SVG figure ``figure_width_in`` wide, in the HTML."""
+    natural_px = figure_width_in * 96
+    return fontsize_pt * 96 / 72 * min(1.0, HTML_WIDTH_PX / natural_px)

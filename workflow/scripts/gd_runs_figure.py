@@ -1,0 +1,25 @@
+"""Rule gd_runs_figure: every plain gradient-descent run, one panel each."""
+
+import json
+
+from optireport import document, gd_plots
+from optireport.joblog import redirect_to_log
+
+redirect_to_log(snakemake.log[0])
+
+runs = []
+for path in snakemake.input.runs:
+    with open(path, encoding="utf-8") as handle:
+        runs.append(json.load(handle))
+titles = [
+    f"{index}: $x_0$ = {run['start']}, $\\eta$ = {run['learning_rate']}, "
+    f"{document.thousands(int(run['iterations']))} it."
+    for index, run in enumerate(runs, start=1)
+]
+gd_plots.plot_runs(
+    runs,
+    titles,
+    snakemake.output[0],
+    x_range=snakemake.params.x_range,
+    y_range=snakemake.params.y_range,
+)
