@@ -34,6 +34,12 @@ def entry(
         "majority_prediction_share": share,
         "majority_prediction": 1,
         "majority_prediction_label_share": 0.1135,
+        "min_val_loss": 0.1,
+        "min_val_loss_epoch": 2,
+        "final_val_loss": 0.2,
+        "val_accuracy_at_min_val_loss": accuracy,
+        "final_val_accuracy": accuracy,
+        "epochs_completed": 3,
     }
 
 
@@ -61,9 +67,9 @@ def test_aggregate_gives_median_range_and_counts(trainings):
     sgd = groups[("SGD", "raw")]
     assert sgd["diverged_runs"] == 1
     assert sgd["collapsed_runs"] == 2
-    assert sgd["collapsed"] == [
-        {"seed": 1, "digit": 1, "label_share": 0.1135},
-        {"seed": 3, "digit": 1, "label_share": 0.1135},
+    assert [(c["seed"], c["digit"], c["label_share"]) for c in sgd["collapsed"]] == [
+        (1, 1, 0.1135),
+        (3, 1, 0.1135),
     ]
     assert sgd["test_accuracy"]["n"] == 2  # NaN of the diverged run is left out
     assert sgd["time_to_target_seconds"] is None
@@ -135,3 +141,101 @@ def test_write_json_refuses_nan(tmp_path):
     with pytest.raises(ValueError):
         summary.write_json({"x": math.nan}, tmp_path / "s.json")
     assert not (tmp_path / "s.json").exists()
+
+
+def test_history_facts_pair_each_epoch_with_its_own_run(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n"
+        "1,63.2,0.1,2.31,0.11,1.0\n"
+        "2,0.4,0.9,0.20,0.94,1.0\n"
+        "3,0.2,0.95,0.35,0.95,1.0\n"
+        "4,0.1,0.97,0.50,0.955,1.0\n"
+    )
+    assert summary.history_facts(path) == {
+        "first_epoch_loss": 63.2,
+        "final_loss": 0.1,
+        "min_val_loss_epoch": 2,
+        "min_val_loss": 0.20,
+        "val_accuracy_at_min_val_loss": 0.94,
+        "final_val_loss": 0.50,
+        "final_val_accuracy": 0.955,
+    }
+    diverged = tmp_path / "diverged.csv"
+    diverged.write_text(
+        "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n1,nan,0.1,nan,0.1,1.0\n"
+    )
+    facts = summary.history_facts(diverged)
+    assert facts["first_epoch_loss"] is None and facts["min_val_loss_epoch"] is None
+
+
+def test_training_entry_counts_predictions_and_labels():
+    matrix = [[0] * 10 for _ in range(10)]
+    matrix[3][1] = 5
+    matrix[1][1] = 7
+    metrics = {
+        "optimizer_class": "SGD",
+        "optimizer_args": {"learning_rate": 0.01},
+        "epochs": 3,
+        "batch_size": 50,
+        "confusion_matrix": matrix,
+        "class_entropy": 2.3,
+        "dead_units": [40, 3, 0],
+    }
+    entry = summary.training_entry(metrics, "SGD", "raw", 1)
+    assert entry["prediction_counts"] == [0, 12, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert entry["label_counts"] == [0, 7, 0, 5, 0, 0, 0, 0, 0, 0]
+    assert entry["dead_units"] == [40, 3, 0] and entry["class_entropy"] == 2.3
+
+
+def test_collapse_threshold_comes_from_the_caller(trainings):
+    strict = {(g["optimizer"], g["variant"]): g for g in summary.aggregate(trainings, 0.995)}
+    assert strict[("SGD", "raw")]["collapsed_runs"] == 1
+
+
+def test_collapse_example_pairs_a_collapsed_run_with_a_healthy_one(trainings):
+    groups = summary.aggregate(trainings)
+    example = summary.collapse_example(groups, trainings)
+    assert (example["collapsed"]["optimizer"], example["collapsed"]["seed"]) == ("SGD", 1)
+    assert example["healthy"]["variant"] == "scaled" and example["healthy"]["seed"] == 1
+    healthy_only = [t for t in trainings if t["optimizer"] == "Adam"]
+    assert summary.collapse_example(summary.aggregate(healthy_only), healthy_only) is None
+
+
+def test_collapse_rates_split_the_grid(trainings):
+    groups = summary.aggregate(trainings)
+    lr = [
+        {
+            "optimizer": "SGD",
+            "learning_rate": 0.001,
+            "val_accuracy": 0.8,
+            "diverged": False,
+            "majority_prediction_share": 0.12,
+        },
+        {
+            "optimizer": "SGD",
+            "learning_rate": 0.01,
+            "val_accuracy": 0.11,
+            "diverged": False,
+            "majority_prediction_share": 1.0,
+        },
+        {
+            "optimizer": "SGD",
+            "learning_rate": 0.1,
+            "val_accuracy": None,
+            "diverged": True,
+            "majority_prediction_share": 0.5,
+        },
+    ]
+    rates = summary.collapse_rates(groups, lr, 0.9)
+    assert list(rates) == ["SGD"]
+    assert rates["SGD"]["learns"] == [0.001] and rates["SGD"]["fails"] == [0.01, 0.1]
+    assert rates["SGD"]["best"]["learning_rate"] == 0.001
+
+
+def test_path_extent_ignores_non_finite_values():
+    assert summary.path_extent([-2.0, 1.0, 2.586, math.nan, None]) == {
+        "x_min": -2.0,
+        "x_max": 2.586,
+    }
+    assert summary.path_extent([math.nan]) == {"x_min": None, "x_max": None}

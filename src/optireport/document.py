@@ -8,13 +8,13 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from optireport import gd
+from optireport import gd, wording
 from optireport.gd import METHOD_NAMES
 
 # One name per input variant, everywhere in the report (tables, text and figure legends).
-VARIANT_NAMES = {"raw": "entrada sin escalar (0..255)", "scaled": "entrada escalada a [0, 1]"}
+VARIANT_NAMES = {"raw": "entrada sin escalar (de 0 a 255)", "scaled": "entrada escalada a [0, 1]"}
 # The same names for table cells under an «Entrada» column.
-VARIANT_CELLS = {"raw": "sin escalar (0..255)", "scaled": "escalada a [0, 1]"}
+VARIANT_CELLS = {"raw": "sin escalar (de 0 a 255)", "scaled": "escalada a [0, 1]"}
 
 SETTING_SYMBOLS = {
     "learning_rate": "$\\eta$",
@@ -44,6 +44,19 @@ def seconds(value: float | None) -> str:
     return f"{minutes} min {rest:02d} s"
 
 
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def magnitude(value: float | None, digits: int = 2) -> str:
+    """A number of any size for prose: 63.4, 2.3·10⁸; an em dash when missing."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if value == 0 or 0.01 <= abs(value) < 10_000:
+        return f"{value:.{digits}g}" if abs(value) >= 1 else f"{value:.{digits}f}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}·10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+
+
 def rate(value: float) -> str:
     """A learning rate in plain notation: 0.001, 0.0316."""
     return f"{value:.3g}" if value >= 1e-4 else f"{value:.1e}"
@@ -70,6 +83,12 @@ def settings(values: dict) -> str:
     return ", ".join(f"{SETTING_SYMBOLS.get(k, k)} = {v}" for k, v in values.items())
 
 
+def method_phrase(method: str) -> str:
+    """A 1-D method's name inside a sentence: common nouns in lower case, names as they are."""
+    name = METHOD_NAMES.get(method, method)
+    return name[0].lower() + name[1:] if method in ("gd", "momentum") else name
+
+
 def to_yaml(value) -> str:
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False).rstrip()
 
@@ -92,13 +111,16 @@ def environment(templates: Path) -> jinja2.Environment:
         decimal=decimal,
         seconds=seconds,
         rate=rate,
+        magnitude=magnitude,
         thousands=thousands,
         spanish_list=spanish_list,
         plural=plural,
         settings=settings,
         yaml=to_yaml,
         method_name=lambda method: METHOD_NAMES.get(method, method),
+        method_phrase=method_phrase,
     )
+    env.globals["w"] = wording
     return env
 
 
@@ -150,8 +172,11 @@ def explorer_data(summary: dict) -> dict:
 
 def context(summary: dict) -> dict:
     """The summary plus lookups by key, so templates index results instead of searching."""
+    config = summary.get("config", {})
     return {
         "s": summary,
+        # The thresholds that decide the wording of comparisons (config ``findings``).
+        "thresholds": {**wording.THRESHOLDS, **config.get("findings", {})},
         "groups": {f"{g['optimizer']}/{g['variant']}": g for g in summary["training_groups"]},
         "runs": {f"{r['optimizer']}/{r['variant']}/{r['seed']}": r for r in summary["trainings"]},
         "method_names": METHOD_NAMES,

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
+from optireport import wording
+
 TRAINING_FIELDS = (
     "test_accuracy",
     "test_loss",
@@ -23,9 +25,12 @@ TRAINING_FIELDS = (
     "majority_prediction",
     "majority_prediction_share",
     "majority_prediction_label_share",
+    "class_entropy",
+    "dead_units",
 )
 
-# A training "collapsed" when it predicts one digit for at least this share of the test set.
+# A training "collapsed" when it predicts one digit for at least this share of the test set
+# (the default of ``findings.collapse_share`` in the config).
 COLLAPSE_SHARE = 0.9
 
 PACKAGES = ("tensorflow", "keras", "numpy", "matplotlib", "snakemake", "jinja2", "typst")
@@ -44,7 +49,50 @@ def training_entry(metrics: Mapping, optimizer: str, variant: str, seed: int) ->
     entry["epochs"] = metrics["epochs"]
     entry["batch_size"] = metrics["batch_size"]
     entry.update({field: metrics.get(field) for field in TRAINING_FIELDS})
+    matrix = metrics.get("confusion_matrix")
+    # How many test images the network assigned to each digit (columns of the matrix).
+    entry["prediction_counts"] = (
+        [sum(column) for column in zip(*matrix, strict=True)] if matrix else None
+    )
+    # How many test images show each digit (rows of the matrix).
+    entry["label_counts"] = [sum(row) for row in matrix] if matrix else None
     return entry
+
+
+def history_facts(history_path) -> dict:
+    """What a training history shows beyond its final numbers, for one run.
+
+    The first epoch's training loss (where an exploding run shows), and the lowest validation
+    loss, its epoch and the final validation loss (a rise after the lowest is overfitting).
+    Non-finite losses (a diverged run) are left out; every value is None without data.
+    """
+    with open(history_path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    losses = [(int(row["epoch"]), float(row["val_loss"])) for row in rows]
+    finite = [(epoch, loss) for epoch, loss in losses if math.isfinite(loss)]
+    best = min(finite, key=lambda pair: pair[1], default=(None, None))
+    first = float(rows[0]["loss"]) if rows else math.nan
+    return {
+        "first_epoch_loss": first if math.isfinite(first) else None,
+        "final_loss": _finite(float(rows[-1]["loss"])) if rows else None,
+        "min_val_loss_epoch": best[0],
+        "min_val_loss": best[1],
+        "val_accuracy_at_min_val_loss": (
+            float(rows[best[0] - 1]["val_accuracy"]) if best[0] is not None else None
+        ),
+        "final_val_loss": _finite(losses[-1][1]) if losses else None,
+        "final_val_accuracy": _finite(float(rows[-1]["val_accuracy"])) if rows else None,
+    }
+
+
+def path_extent(xs: Iterable[float | None]) -> dict:
+    """Smallest and largest finite x a gradient-descent path visited (None if none)."""
+    finite = [x for x in xs if x is not None and math.isfinite(x)]
+    return {"x_min": min(finite, default=None), "x_max": max(finite, default=None)}
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 def _stats(values: Iterable[float | None]) -> dict | None:
@@ -59,8 +107,12 @@ def _stats(values: Iterable[float | None]) -> dict | None:
     }
 
 
-def aggregate(trainings: list[dict]) -> list[dict]:
-    """Median and range over seeds for every (optimizer, variant) pair, in config order."""
+def aggregate(trainings: list[dict], collapse_share: float = COLLAPSE_SHARE) -> list[dict]:
+    """Median and range over seeds for every (optimizer, variant) pair, in config order.
+
+    Statistics that pair two quantities of one run (an epoch and its value) are never taken
+    as medians: the ``per_seed`` list keeps them run by run.
+    """
     groups: dict[tuple[str, str], list[dict]] = {}
     for entry in trainings:
         groups.setdefault((entry["optimizer"], entry["variant"]), []).append(entry)
@@ -74,16 +126,42 @@ def aggregate(trainings: list[dict]) -> list[dict]:
                 "seeds": [r["seed"] for r in runs],
                 "diverged_runs": sum(bool(r["diverged"]) for r in runs),
                 "collapsed_runs": sum(
-                    r["majority_prediction_share"] >= COLLAPSE_SHARE for r in runs
+                    r["majority_prediction_share"] >= collapse_share for r in runs
                 ),
                 "collapsed": [
                     {
                         "seed": r["seed"],
                         "digit": r["majority_prediction"],
+                        "share": r["majority_prediction_share"],
                         "label_share": r["majority_prediction_label_share"],
+                        **{
+                            key: r.get(key)
+                            for key in (
+                                "first_epoch_loss",
+                                "final_loss",
+                                "class_entropy",
+                                "dead_units",
+                            )
+                        },
                     }
                     for r in runs
-                    if r["majority_prediction_share"] >= COLLAPSE_SHARE
+                    if r["majority_prediction_share"] >= collapse_share
+                ],
+                "per_seed": [
+                    {
+                        key: r.get(key)
+                        for key in (
+                            "seed",
+                            "test_accuracy",
+                            "min_val_loss_epoch",
+                            "min_val_loss",
+                            "val_accuracy_at_min_val_loss",
+                            "final_val_loss",
+                            "final_val_accuracy",
+                            "epochs_completed",
+                        )
+                    }
+                    for r in runs
                 ],
                 "reached_target_runs": len(reached),
                 **{
@@ -94,6 +172,8 @@ def aggregate(trainings: list[dict]) -> list[dict]:
                         "best_val_accuracy",
                         "best_epoch",
                         "train_seconds",
+                        "min_val_loss",
+                        "final_val_loss",
                     )
                 },
                 "time_to_target_seconds": _stats(r["time_to_target_seconds"] for r in reached),
@@ -114,6 +194,7 @@ def lr_entry(metrics: Mapping, optimizer: str, history_path) -> dict:
         "val_accuracy": None if math.isnan(final) else final,
         "best_val_accuracy": metrics.get("best_val_accuracy"),
         "diverged": metrics.get("diverged"),
+        "majority_prediction_share": metrics.get("majority_prediction_share"),
     }
 
 
@@ -143,12 +224,17 @@ def write_json(data: Mapping, path) -> None:
 
 
 def findings(
-    groups: list[dict], lr_sensitivity: list[dict], configured_rates: Mapping[str, float]
+    groups: list[dict],
+    lr_sensitivity: list[dict],
+    configured_rates: Mapping[str, float],
+    thresholds: Mapping | None = None,
 ) -> dict:
     """The comparisons the text states: rankings, first to target, best learning rates.
 
-    ``configured_rates`` maps each optimizer to the learning rate of its main trainings.
+    ``configured_rates`` maps each optimizer to the learning rate of its main trainings;
+    ``thresholds`` is the config's ``findings`` block (defaults in ``wording.THRESHOLDS``).
     """
+    thresholds = {**wording.THRESHOLDS, **(thresholds or {})}
 
     def median(row: dict, field: str) -> float:
         stats = row[field]
@@ -188,7 +274,7 @@ def findings(
         if variant == "raw" and (optimizer, "scaled") in medians
     }
     # Differences in test accuracy below this are treated as no change.
-    noise = 0.01
+    noise = thresholds["scaling_noise"]
     scaling_effect = {
         "improves": [name for name, gain in scaling_gain.items() if gain >= noise],
         "unchanged": [name for name, gain in scaling_gain.items() if abs(gain) < noise],
@@ -197,6 +283,17 @@ def findings(
     }
     return {
         "rankings": rankings,
+        # The ranking the seed spread supports: tiers of optimizers that cannot be ordered.
+        "tiers": {
+            variant: [
+                [g["optimizer"] for g in tier]
+                for tier in wording.tiers(
+                    [g for g in groups if g["variant"] == variant], thresholds["tie"]
+                )
+            ]
+            for variant in rankings
+        },
+        "collapse_rates": collapse_rates(groups, lr_sensitivity, thresholds["collapse_share"]),
         "scaling_effect": scaling_effect,
         "scaling_gain": scaling_gain,
         "first_to_target": (
@@ -219,6 +316,68 @@ def findings(
         "configured_rate_too_small": [
             name for name, best in best_rates.items() if best["ratio_to_configured"] > 9.99
         ],
+    }
+
+
+def collapse_rates(
+    groups: list[dict], lr_sensitivity: list[dict], collapse_share: float
+) -> dict[str, dict]:
+    """For each optimizer that collapsed, the grid rates at which it learns and collapses.
+
+    The grid runs on one input (``lr_sensitivity.variant``); its entries carry no variant,
+    so this compares them with every collapsed configuration of the optimizer.
+    """
+    result = {}
+    for group in groups:
+        name = group["optimizer"]
+        if not group["collapsed_runs"] or name in result:
+            continue
+        entries = [e for e in lr_sensitivity if e["optimizer"] == name]
+        learns = [
+            e
+            for e in entries
+            if not e.get("diverged")
+            and e["val_accuracy"] is not None
+            and (e.get("majority_prediction_share") or 0.0) < collapse_share
+        ]
+        result[name] = {
+            "learns": sorted(e["learning_rate"] for e in learns),
+            "fails": sorted(e["learning_rate"] for e in entries if e not in learns),
+            "best": max(learns, key=lambda e: e["val_accuracy"], default=None),
+        }
+    return result
+
+
+def collapse_example(groups: list[dict], trainings: list[dict]) -> dict | None:
+    """The run the report shows to explain a collapse, and a healthy run to set beside it.
+
+    The first collapsed seed of the first configuration with a collapse (config order); beside
+    it, the same optimizer and seed with the other input, when that one did not collapse.
+    None when nothing collapsed.
+    """
+    group = next((g for g in groups if g["collapsed"]), None)
+    if group is None:
+        return None
+    seed = group["collapsed"][0]["seed"]
+    collapsed_seeds = {
+        (g["optimizer"], g["variant"], c["seed"]) for g in groups for c in g["collapsed"]
+    }
+    runs = {(t["optimizer"], t["variant"], t["seed"]): t for t in trainings}
+    healthy = next(
+        (
+            key
+            for key in runs
+            if key[0] == group["optimizer"]
+            and key[1] != group["variant"]
+            and key[2] == seed
+            and key not in collapsed_seeds
+            and not runs[key]["diverged"]
+        ),
+        None,
+    )
+    return {
+        "collapsed": runs[(group["optimizer"], group["variant"], seed)],
+        "healthy": runs[healthy] if healthy else None,
     }
 
 

@@ -149,12 +149,13 @@ TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is
 FIGURES = [
     "report/figures/digits.svg",
     "report/figures/gd_curve.svg",
-    *[f"report/figures/gd_{run}.svg" for run in GD_RUNS],
+    "report/figures/gd_runs.svg",
     "report/figures/gd_variants.svg",
     "report/figures/gd_variants.gif",
     "report/figures/accuracy.svg",
     "report/figures/loss.svg",
     "report/figures/variants.svg",
     "report/figures/lr_sensitivity.svg",
+    "report/figures/predictions.svg",
     "report/figures/rulegraph.svg",
 ]

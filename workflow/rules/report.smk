@@ -73,6 +73,25 @@ rule lr_figure:
         "../scripts/lr_figure.py"
 
 
+rule predictions_figure:
+    input:
+        "results/summary.json",
+        code("plots"),
+    output:
+        report(
+            "report/figures/predictions.svg",
+            caption="../report/predictions.rst",
+            category="Entrenamiento",
+            labels={"figura": "predicciones"},
+        ),
+    log:
+        "logs/report/predictions_figure.log",
+    conda:
+        ENV
+    script:
+        "../scripts/predictions_figure.py"
+
+
 rule rulegraph_figure:
     input:
         "Snakefile",

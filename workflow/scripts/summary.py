@@ -24,7 +24,10 @@ for path in inputs.gd_runs:
         }
     )
 trainings = [
-    summary.training_entry(summary.read_json(path), optimizer, variant, seed)
+    {
+        **summary.training_entry(summary.read_json(path), optimizer, variant, seed),
+        **summary.history_facts(Path(path).with_name("history.csv")),
+    }
     for path, (optimizer, variant, seed) in zip(inputs.trainings, params.trainings, strict=True)
 ]
 # One directory per optimizer, named after it, with one subdirectory per learning rate.
@@ -34,7 +37,8 @@ for optimizer, probe in params.lr_probes:
     run_dir = lr_dirs[optimizer] / probe
     metrics = summary.read_json(run_dir / "metrics.json")
     lr_sensitivity.append(summary.lr_entry(metrics, optimizer, run_dir / "history.csv"))
-groups = summary.aggregate(trainings)
+thresholds = params.config["findings"]
+groups = summary.aggregate(trainings, thresholds["collapse_share"])
 first_training = summary.read_json(inputs.trainings[0])
 
 result = {
@@ -43,14 +47,21 @@ result = {
     "gd_tolerance": variants["tolerance"],
     "gd_runs": gd_runs,
     "gd_variants": [
-        {k: v for k, v in method.items() if k not in ("x", "J")} for method in variants["methods"]
+        {
+            **{k: v for k, v in method.items() if k not in ("x", "J")},
+            # How far the path went: beyond the configured x range, the figure widens its axis.
+            **summary.path_extent(method["x"]),
+        }
+        for method in variants["methods"]
     ],
     "trainings": trainings,
     "training_groups": groups,
+    "collapse_example": summary.collapse_example(groups, trainings),
     "findings": summary.findings(
         groups,
         lr_sensitivity,
         {name: spec["args"]["learning_rate"] for name, spec in params.config["optimizers"].items()},
+        thresholds,
     ),
     "lr_sensitivity": lr_sensitivity,
     "model": {

@@ -1,0 +1,375 @@
+"""The report's comparison sentences, decided by rules on the data and thresholds in the config.
+
+Each function takes the aggregated groups of ``results/summary.json`` (median and range over
+seeds per optimizer and input) and returns Spanish text. The rules:
+
+- **tie**: two medians closer than ``findings.tie`` are a tie;
+- **overlap**: farther apart, but the seed ranges overlap: the order is not supported;
+- **ahead**: one optimizer beats the other with every seed;
+- **collapse**: every seed of a configuration predicts (almost) a single digit;
+- **never reached**: no seed reaches the target validation accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+# Defaults of the config's ``findings`` block (workflow/schemas/config.schema.yaml).
+THRESHOLDS = {"tie": 0.005, "collapse_share": 0.9, "scaling_noise": 0.01, "overfit_ratio": 1.5}
+
+TIE, OVERLAP, AHEAD = "tie", "overlap", "ahead"
+
+
+def fmt(value: float | None, digits: int = 4) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def join(items: Sequence[str]) -> str:
+    """«A», «A y B», «A, B y C»."""
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]
+
+
+def count_words(n: int) -> str:
+    return {1: "la única", 2: "las dos", 3: "las tres"}.get(n, f"las {n}")
+
+
+def relation(a: Mapping, b: Mapping, tie: float) -> str:
+    """How test accuracy compares between two groups (``a`` has the higher median).
+
+    ``tie`` when the medians differ by less than ``tie``; ``overlap`` when they differ more
+    but some seed of ``b`` scores at least as well as some seed of ``a``; ``ahead`` when every
+    seed of ``a`` beats every seed of ``b``.
+    """
+    sa, sb = a["test_accuracy"], b["test_accuracy"]
+    if abs(sa["median"] - sb["median"]) < tie:
+        return TIE
+    if min(sa["max"], sb["max"]) >= max(sa["min"], sb["min"]):
+        return OVERLAP
+    return AHEAD
+
+
+def collapsed(group: Mapping) -> bool:
+    """Every seed of the group collapsed to (almost) one digit, or diverged."""
+    runs = len(group["seeds"])
+    return group["collapsed_runs"] + group["diverged_runs"] >= runs or not group["test_accuracy"]
+
+
+def tiers(groups: Sequence[Mapping], tie: float) -> list[list[Mapping]]:
+    """Groups ordered by median test accuracy and cut where the data supports an order.
+
+    A group joins the tier above when it ties or overlaps with any member of that tier;
+    collapsed groups are left out (they are stated on their own).
+    """
+    ranked = sorted(
+        (g for g in groups if not collapsed(g)),
+        key=lambda g: g["test_accuracy"]["median"],
+        reverse=True,
+    )
+    result: list[list[Mapping]] = []
+    for group in ranked:
+        if result and any(relation(member, group, tie) != AHEAD for member in result[-1]):
+            result[-1].append(group)
+        else:
+            result.append([group])
+    return result
+
+
+def _median(group: Mapping) -> str:
+    return fmt(group["test_accuracy"]["median"])
+
+
+def _tier_phrase(tier: Sequence[Mapping], tie: float) -> str:
+    names = join(f"**{g['optimizer']}**" for g in tier)
+    medians = join(_median(g) for g in tier)
+    if len(tier) == 1:
+        stats = tier[0]["test_accuracy"]
+        low, high = fmt(stats["min"]), fmt(stats["max"])
+        return f"**{tier[0]['optimizer']}** (mediana {medians}, de {low} a {high})"
+    if all(relation(a, b, tie) == TIE for i, a in enumerate(tier) for b in tier[i + 1 :]):
+        return f"{names}, empatados (medianas {medians}: difieren menos de {tie})"
+    return (
+        f"{names}, sin orden claro: sus medianas ({medians}) difieren, pero sus rangos entre "
+        "semillas se solapan"
+    )
+
+
+def ranking_sentence(groups: Sequence[Mapping], thresholds: Mapping) -> str:
+    """Rank the groups of one input by test accuracy as far as the seed spread supports it."""
+    tie = thresholds["tie"]
+    ordered = tiers(groups, tie)
+    sentences = []
+    if not ordered:
+        sentences.append("Ninguna configuración aprende: todas colapsan o divergen.")
+    elif len(ordered) == 1 and len(ordered[0]) > 1:
+        phrase = _tier_phrase(ordered[0], tie)
+        sentences.append(f"No hay un orden que la variación entre semillas respalde: {phrase}.")
+    else:
+        first, *rest = ordered
+        verb = "queda" if len(first) == 1 else "quedan"
+        text = f"En cabeza {verb} {_tier_phrase(first, tie)}"
+        if len(first) == 1 and rest:
+            text += ", por encima de los demás con todas las semillas"
+        sentences.append(text + ".")
+        for place, tier in enumerate(rest, start=2):
+            lead = "Después, por debajo con todas las semillas" if place == 2 else "Más abajo"
+            sentences.append(f"{lead}, {_tier_phrase(tier, tie)}.")
+    sentences += [collapse_sentence(g) for g in groups if g["collapsed_runs"] or g["diverged_runs"]]
+    spread = min((g["test_accuracy"]["n"] for g in groups if g["test_accuracy"]), default=0)
+    if spread < 2:
+        sentences.append(
+            "Con una sola semilla por configuración no se puede medir la variación, así que "
+            "ningún orden es concluyente."
+        )
+    return " ".join(sentences)
+
+
+def collapse_sentence(group: Mapping) -> str:
+    """What a configuration with collapsed or diverged seeds did, with its numbers."""
+    runs, name = len(group["seeds"]), f"**{group['optimizer']}**"
+
+    def how_many(count: int) -> str:
+        if count == runs:
+            return f"con {count_words(runs)} semilla" + ("" if runs == 1 else "s")
+        return f"con {count} de sus {runs} semillas"
+
+    parts = []
+    if group["collapsed_runs"]:
+        digits = sorted({c["digit"] for c in group["collapsed"]})
+        shares = sorted({fmt(c["label_share"]) for c in group["collapsed"]})
+        answer = f"el {digits[0]}" if len(digits) == 1 else f"un solo dígito ({join(digits)})"
+        parts.append(
+            f"colapsa {how_many(group['collapsed_runs'])}: responde {answer} a casi todas las "
+            f"imágenes, y su exactitud ({join(shares)}) es la proporción de ese dígito en el "
+            "conjunto de prueba"
+        )
+    if group["diverged_runs"]:
+        parts.append(
+            f"diverge {how_many(group['diverged_runs'])} (la pérdida deja de ser un número finito)"
+        )
+    return f"{name} {'; además, '.join(parts)}." if parts else ""
+
+
+def never_reached_sentence(groups: Sequence[Mapping], target: float, names: Mapping) -> str:
+    """Configurations where no seed reaches ``target``; ``names`` maps variant → its name."""
+    never = [g for g in groups if g["reached_target_runs"] == 0]
+    if not never:
+        return ""
+    items = [f"{g['optimizer']} con la {names[g['variant']]}" for g in never]
+    verb = "alcanza" if len(items) == 1 else "alcanzan"
+    return (
+        f"No {verb} nunca una exactitud de validación de {target}, con ninguna semilla: "
+        f"{join(items)}."
+    )
+
+
+def position(value: float, values: Sequence[float]) -> str:
+    """Where ``value`` falls among ``values``: ``above``, ``below`` or ``within``."""
+    if value > max(values):
+        return "above"
+    if value < min(values):
+        return "below"
+    return "within"
+
+
+def reference_sentences(
+    groups: Mapping[str, Mapping], runs: Mapping[str, Sequence[Mapping]], reference: Mapping
+) -> list[str]:
+    """Where each 2019 value (accuracy, loss) falls relative to this build's seeds.
+
+    ``groups`` maps optimizer → its raw-input group; ``runs`` maps optimizer → its raw runs;
+    ``reference`` maps optimizer → {"accuracy": ..., "loss": ...} (loss may be missing).
+    Optimizers with the same position share one sentence, so no frame repeats per optimizer.
+    """
+    sentences = []
+    for metric, label in (("accuracy", "exactitud"), ("loss", "pérdida")):
+        field = "test_accuracy" if metric == "accuracy" else "test_loss"
+        by_position: dict[str, list[str]] = {}
+        for name, values in reference.items():
+            value = values.get(metric)
+            seeds = [r[field] for r in runs.get(name, []) if r[field] is not None]
+            if value is None or not seeds:
+                continue
+            where = position(value, seeds)
+            low, high = fmt(min(seeds)), fmt(max(seeds))
+            by_position.setdefault(where, []).append(
+                f"{name} ({fmt(value)}; nuestras semillas, de {low} a {high})"
+            )
+        for where, items in by_position.items():
+            many = len(items) > 1
+            if where == "above":
+                text = f"queda{'n' if many else ''} por encima de todas nuestras semillas"
+            elif where == "below":
+                text = f"queda{'n' if many else ''} por debajo de todas nuestras semillas"
+            else:
+                text = f"cae{'n' if many else ''} dentro del rango de nuestras semillas"
+            sentences.append(f"La {label} de 2019 de {join(items)} {text}.")
+    return sentences
+
+
+def _complete_seeds(group: Mapping) -> list[Mapping]:
+    return [
+        r
+        for r in group["per_seed"]
+        if r["min_val_loss"] is not None and r["final_val_loss"] is not None
+    ]
+
+
+def overfitting_groups(groups: Sequence[Mapping], ratio: float) -> list[Mapping]:
+    """Groups where, with every seed, the final validation loss is ≥ ``ratio`` × its minimum."""
+    return [
+        g
+        for g in groups
+        if _complete_seeds(g)
+        and all(r["final_val_loss"] >= ratio * r["min_val_loss"] for r in _complete_seeds(g))
+    ]
+
+
+def overfitting_sentence(groups: Sequence[Mapping], ratio: float) -> str:
+    """Which configurations overfit, with the epoch of the minimum and the rise, seed by seed."""
+    overfit = []
+    for g in overfitting_groups(groups, ratio):
+        seeds = _complete_seeds(g)
+        epochs = join(str(r["min_val_loss_epoch"]) for r in seeds)
+        factors = [r["final_val_loss"] / r["min_val_loss"] for r in seeds]
+        overfit.append(
+            f"{g['optimizer']} (mínimo en las épocas {epochs}, según la semilla; al final, entre "
+            f"{min(factors):.1f} y {max(factors):.1f} veces ese mínimo)"
+        )
+    if not overfit:
+        return (
+            f"En ninguna configuración la pérdida de validación final llega a {ratio} veces "
+            "su mínimo con todas las semillas: no hay un sobreajuste claro."
+        )
+    verb = "sobreajusta" if len(overfit) == 1 else "sobreajustan"
+    return (
+        f"{join(overfit)} {verb}: la pérdida de validación alcanza su mínimo y después crece "
+        f"hasta al menos {ratio} veces ese valor, con todas las semillas."
+    )
+
+
+# A gradient-descent run whose last step is shorter than this has stopped.
+STOPPED_STEP = 1e-4
+GD_PARAMETERS = {
+    "start": "el punto de partida",
+    "learning_rate": "la tasa",
+    "iterations": "las iteraciones",
+}
+
+
+def _gd_outcome(run: Mapping) -> str:
+    x = f"$x = {run['final_x']:.3f}$"
+    if run["reached_global_min"]:
+        return f"llega al mínimo global, {x}"
+    if run["last_step"] > STOPPED_STEP:
+        return (
+            f"termina en {x} todavía en movimiento (su último paso mide "
+            f"{run['last_step']:.1e}): le faltan iteraciones"
+        )
+    return (
+        f"se detiene en {x} (último paso: {run['last_step']:.1e}), un mínimo local del que el "
+        "gradiente ya no lo saca"
+    )
+
+
+def gd_run_sentences(runs: Sequence[Mapping]) -> list[str]:
+    """One sentence per plain gradient-descent run, each read against the closest earlier run.
+
+    The closest earlier run differs in the fewest settings; the sentence's frame depends on
+    what changed (iterations, rate, start or several), so no frame repeats for every run.
+    """
+    sentences = []
+    for k, run in enumerate(runs):
+        number = k + 1
+        if k == 0:
+            sentences.append(
+                f"La ejecución 1 parte de $x_0 = {run['start']}$ con $\\eta = "
+                f"{run['learning_rate']}$ y da {run['iterations']} pasos: {_gd_outcome(run)}."
+            )
+            continue
+        ref_index = min(range(k), key=lambda j: sum(runs[j][p] != run[p] for p in GD_PARAMETERS))
+        ref = runs[ref_index]
+        changed = [p for p in GD_PARAMETERS if ref[p] != run[p]]
+        same_end = (
+            abs(ref["final_x"] - run["final_x"]) < 1e-3
+            and max(ref["last_step"], run["last_step"]) <= STOPPED_STEP
+            and not run["reached_global_min"]
+        )
+        outcome = (
+            f"termina en el mismo punto, $x = {run['final_x']:.3f}$: más pasos no lo sacan de "
+            "ese mínimo local"
+            if same_end
+            else _gd_outcome(run)
+        )
+        if changed == ["iterations"]:
+            sentences.append(
+                f"La ejecución {number} repite la {ref_index + 1} con {run['iterations']} pasos "
+                f"en lugar de {ref['iterations']}, y {outcome}."
+            )
+        elif changed == ["learning_rate"]:
+            ratio = ref["learning_rate"] / run["learning_rate"]
+            size = f"{ratio:.3g} veces menor" if ratio > 1 else f"{1 / ratio:.3g} veces mayor"
+            covered = (run["final_x"] - run["start"]) / (ref["final_x"] - ref["start"])
+            sentences.append(
+                f"En la ejecución {number}, la tasa es {size} ($\\eta = {run['learning_rate']}$) "
+                f"con los mismos pasos que la {ref_index + 1}: recorre el {covered:.0%} de la "
+                f"distancia que recorría aquella y {outcome}.".replace("%", " %")
+            )
+        elif changed == ["start"]:
+            sentences.append(
+                f"Desde otro punto de partida, $x_0 = {run['start']}$ (ejecución {number}, en lo "
+                f"demás igual que la {ref_index + 1}), el método {outcome}."
+            )
+        else:
+            what = join(GD_PARAMETERS[p] for p in changed)
+            sentences.append(
+                f"La ejecución {number} cambia {what} respecto a la {ref_index + 1}, y {outcome}."
+            )
+    return sentences
+
+
+def left_interval(variants: Sequence[Mapping], x_range: Sequence[float]) -> list[Mapping]:
+    """The 1-D variants whose path leaves ``x_range`` (so the figure's x axis is widened)."""
+    return [
+        v
+        for v in variants
+        if v["x_min"] is not None and (v["x_min"] < x_range[0] or v["x_max"] > x_range[1])
+    ]
+
+
+def leaders_sentence(groups: Sequence[Mapping], thresholds: Mapping, input_name: str) -> str:
+    """The conclusion's one-line verdict for one input: who leads, as far as the spread allows."""
+    ordered = tiers(groups, thresholds["tie"])
+    if not ordered:
+        return f"**Con la {input_name}, ninguna configuración aprende.**"
+    first = ordered[0]
+    names = join(g["optimizer"] for g in first)
+    medians = join(_median(g) for g in first)
+    if len(first) == 1 and len(ordered) > 1:
+        text = (
+            f"**Con la {input_name}, {names} es el mejor con todas las semillas** "
+            f"(exactitud en prueba {medians}, mediana)."
+        )
+    elif len(first) == 1:
+        text = f"**Con la {input_name}, solo aprende {names}** (exactitud en prueba {medians})."
+    else:
+        verb = (
+            "empatados"
+            if all(
+                relation(a, b, thresholds["tie"]) == TIE
+                for i, a in enumerate(first)
+                for b in first[i + 1 :]
+            )
+            else "sin un orden que la variación entre semillas respalde"
+        )
+        text = (
+            f"**Con la {input_name}, {names} quedan en cabeza, {verb}** "
+            f"(exactitud en prueba {medians}, medianas)."
+        )
+    failed = [g["optimizer"] for g in groups if collapsed(g)]
+    if failed:
+        verb = "colapsa o diverge" if len(failed) == 1 else "colapsan o divergen"
+        text += f" {join(failed)} {verb}."
+    return text

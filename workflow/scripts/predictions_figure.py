@@ -1,0 +1,29 @@
+"""Rule predictions_figure: predicted digits of a collapsed run beside a healthy one."""
+
+from optireport import document, plots, summary
+from optireport.joblog import redirect_to_log
+
+redirect_to_log(snakemake.log[0])
+
+result = summary.read_json(snakemake.input[0])
+example = result["collapse_example"]
+if example is None:
+    # Nothing collapsed: show the worst run, so that the figure still says what it shows.
+    worst = min(
+        (t for t in result["trainings"] if t["prediction_counts"]),
+        key=lambda t: t["test_accuracy"] if t["test_accuracy"] is not None else -1.0,
+    )
+    example = {"collapsed": worst, "healthy": None}
+panels = [
+    {
+        "optimizer": run["optimizer"],
+        "counts": run["prediction_counts"],
+        "title": (
+            f"{run['optimizer']}, {document.VARIANT_NAMES[run['variant']]}\n"
+            f"semilla {run['seed']}: exactitud {document.decimal(run['test_accuracy'])}"
+        ),
+    }
+    for run in (example["collapsed"], example["healthy"])
+    if run is not None
+]
+plots.plot_predictions(panels, example["collapsed"]["label_counts"], snakemake.output[0])
