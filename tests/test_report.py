@@ -332,6 +332,36 @@ def test_gradient_descent_table_matches_the_summary(summary: dict, page: HtmlDoc
     assert [row[j_column] for row in rows] == [f"{r['final_J']:.4f}" for r in summary["gd_runs"]]
 
 
+def test_comparison_table_gives_median_range_and_2019_value(
+    summary: dict, page: HtmlDocument
+) -> None:
+    header, *rows = page.tables["tbl-comparacion"]
+    raw = [g for g in summary["training_groups"] if g["variant"] == "raw"]
+    assert len(rows) == len(raw)
+    reference = summary["config"]["report"]["reference_accuracy"]
+    for row, group in zip(rows, raw, strict=True):
+        assert row[0].startswith(group["optimizer"])
+        accuracy = group["test_accuracy"]
+        assert row[header.index("Exactitud: mediana")] == f"{accuracy['median']:.4f}"
+        assert row[header.index("Exactitud: rango")] == (
+            f"{accuracy['min']:.4f}–{accuracy['max']:.4f}"
+        )
+        expected = (
+            f"{reference[group['optimizer']]:.4f}"
+            if group["optimizer"] in reference
+            else ("no se entrenó")
+        )
+        assert row[header.index("Exactitud en 2019")] == expected
+
+
+def test_no_ranking_word_beyond_what_the_seeds_support(summary: dict, page: HtmlDocument) -> None:
+    tiers = summary["findings"]["tiers"]["raw"]
+    text = page.text
+    assert "la mejor elección" not in text and "el mejor optimizador es" not in text
+    if tiers and len(tiers[0]) > 1:
+        assert "quedan en cabeza" in text, "a tie at the top must be stated as such"
+
+
 def test_cross_references_resolve_in_html_and_pdf(
     qmd: str, page: HtmlDocument, pdf_text: str
 ) -> None:

@@ -95,8 +95,8 @@ def test_never_reached_rule():
     names = {"raw": "entrada sin escalar"}
     groups = [group("Adam", [0.96, 0.97]), group("SGD", [0.11, 0.11], reached=0)]
     assert wording.never_reached_sentence(groups, 0.95, names) == (
-        "No alcanza nunca una exactitud de validación de 0.95, con ninguna semilla: "
-        "SGD con la entrada sin escalar."
+        "Con la entrada sin escalar, SGD no alcanza nunca una exactitud de validación de 0.95, "
+        "con ninguna semilla."
     )
     assert wording.never_reached_sentence(groups[:1], 0.95, names) == ""
 
@@ -181,7 +181,7 @@ def test_gd_run_sentences_describe_what_changed():
     assert sentences[1].startswith("La ejecución 2 repite la 1 con 100 pasos en lugar de 10")
     assert "llega al mínimo global" in sentences[1]
     assert sentences[2].startswith("En la ejecución 3, la tasa es 10 veces menor")
-    assert "recorre el 6 % de la distancia" in sentences[2]
+    assert "Queda cerca de donde terminó la ejecución 1" not in sentences[2]
     assert sentences[3].startswith("Desde otro punto de partida, $x_0 = -2.0$ (ejecución 4")
     assert "un mínimo local" in sentences[3]
     assert "termina en el mismo punto" in sentences[4]
@@ -196,3 +196,28 @@ def test_left_interval():
         {"method": "adam", "x_min": None, "x_max": None},
     ]
     assert [v["method"] for v in wording.left_interval(variants, [-2.5, 2.5])] == ["momentum"]
+
+
+def test_gd_lessons_follow_the_runs():
+    def run(start, lr, it, x, step, reached=False):
+        return {
+            "start": start,
+            "learning_rate": lr,
+            "iterations": it,
+            "final_x": x,
+            "last_step": step,
+            "reached_global_min": reached,
+        }
+
+    moving = run(1.5, 0.01, 10, 1.93, 7e-2)
+    same_budget = run(1.5, 0.001, 100, 1.97, 6e-3)
+    stuck = run(-2.0, 0.01, 100, -1.355, 2e-7)
+    sentences = wording.gd_run_sentences([moving, run(1.5, 0.01, 100, 2.19, 0, True), same_budget])
+    assert "Queda cerca de donde terminó la ejecución 1 ($x = 1.930$)" in sentences[2]
+    lessons = wording.gd_lessons([moving, same_budget, stuck])
+    assert len(lessons) == 3 and "diez veces más pasos" in lessons[1]
+    assert wording.gd_lessons([run(1.5, 0.01, 100, 2.19, 0, True)]) == []
+    far = run(1.5, 0.001, 100, 1.6, 6e-3)  # same budget, but ends far from the first run
+    assert wording.gd_lessons([moving, far]) == [
+        "Con pocos pasos, el recorrido se queda a medio camino."
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from optireport import gd, wording
+from optireport import gd, palette, wording
 from optireport.gd import METHOD_NAMES
 
 # One name per input variant, everywhere in the report (tables, text and figure legends).
@@ -52,7 +52,7 @@ def magnitude(value: float | None, digits: int = 2) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     if value == 0 or 0.01 <= abs(value) < 10_000:
-        return f"{value:.{digits}g}" if abs(value) >= 1 else f"{value:.{digits}f}"
+        return f"{value:.0f}" if abs(value) >= 10 else f"{value:.{digits}f}"
     mantissa, exponent = f"{value:.1e}".split("e")
     return f"{mantissa}·10{str(int(exponent)).translate(SUPERSCRIPTS)}"
 
@@ -83,10 +83,13 @@ def settings(values: dict) -> str:
     return ", ".join(f"{SETTING_SYMBOLS.get(k, k)} = {v}" for k, v in values.items())
 
 
+# 1-D methods named by a common noun read differently inside a sentence.
+METHOD_PHRASES = {"gd": "el descenso por gradiente simple", "momentum": "el método del momento"}
+
+
 def method_phrase(method: str) -> str:
-    """A 1-D method's name inside a sentence: common nouns in lower case, names as they are."""
-    name = METHOD_NAMES.get(method, method)
-    return name[0].lower() + name[1:] if method in ("gd", "momentum") else name
+    """A 1-D method's name inside a sentence: «el método del momento», «Adam»."""
+    return METHOD_PHRASES.get(method, METHOD_NAMES.get(method, method))
 
 
 def to_yaml(value) -> str:
@@ -177,6 +180,7 @@ def context(summary: dict) -> dict:
         "s": summary,
         # The thresholds that decide the wording of comparisons (config ``findings``).
         "thresholds": {**wording.THRESHOLDS, **config.get("findings", {})},
+        "loss_ceiling": palette.LOSS_CEILING,
         "groups": {f"{g['optimizer']}/{g['variant']}": g for g in summary["training_groups"]},
         "runs": {f"{r['optimizer']}/{r['variant']}/{r['seed']}": r for r in summary["trainings"]},
         "method_names": METHOD_NAMES,

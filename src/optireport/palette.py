@@ -7,6 +7,7 @@ such as the curve J(x), are grey: no optimizer is grey.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 COLORS = {
@@ -39,6 +40,11 @@ MARKER = "black"  # start/end/minimum markers
 VARIANT_STYLES = {"raw": "-", "scaled": "--"}
 # Training: solid; validation: dashed (in figures of one input).
 SPLIT_STYLES = {"train": "-", "val": "--"}
+
+# Loss of a network that answers the uniform distribution over the 10 digits is ln 10 ≈ 2.30:
+# the loss figure stops a little above it, so that the epochs where a run exploded do not
+# squeeze every other curve into the bottom of the chart.
+LOSS_CEILING = 1.25 * math.log(10)
 
 # Legend text in points. The HTML shows an SVG at its natural size (1 pt = 96/72 px) unless
 # it is wider than the text column (48rem = 768 px), so 9 pt is 12 px on screen.

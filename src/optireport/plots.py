@@ -28,11 +28,6 @@ plt.rcParams.update(
     }
 )
 
-# Loss of a network that answers the uniform distribution over the 10 digits, ln 10 ≈ 2.30:
-# the loss figure stops a little above it, so that the epochs where a run exploded do not
-# squeeze every other curve into the bottom of the chart.
-LOSS_CEILING = 1.25 * np.log(10)
-
 
 def save(fig, path) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +73,7 @@ def plot_curves(
     """Training (solid) and validation (dashed) ``metric`` per optimizer, median and range.
 
     The legend sits below the axes: one entry per optimizer (colour) and one per line style.
-    For the loss, the y axis is logarithmic and stops at ``LOSS_CEILING``; a dot marks the
+    For the loss, the y axis is logarithmic and stops at ``palette.LOSS_CEILING``; a dot marks the
     epoch where each optimizer's median validation loss is lowest, so that its later rise
     (overfitting) stands out.
     """
@@ -108,7 +103,7 @@ def plot_curves(
     if metric == "loss":
         ax.set_yscale("log")
         bottom = min((v for v in lowest if np.isfinite(v) and v > 0), default=0.01)
-        ax.set_ylim(bottom * 0.7, LOSS_CEILING)
+        ax.set_ylim(bottom * 0.7, palette.LOSS_CEILING)
         handles.append(
             Line2D([], [], color=palette.REFERENCE, ls="", marker="o", label="mínimo de validación")
         )

@@ -12,6 +12,7 @@ seeds per optimizer and input) and returns Spanish text. The rules:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 # Defaults of the config's ``findings`` block (workflow/schemas/config.schema.yaml).
@@ -154,15 +155,18 @@ def collapse_sentence(group: Mapping) -> str:
 
 def never_reached_sentence(groups: Sequence[Mapping], target: float, names: Mapping) -> str:
     """Configurations where no seed reaches ``target``; ``names`` maps variant → its name."""
-    never = [g for g in groups if g["reached_target_runs"] == 0]
-    if not never:
-        return ""
-    items = [f"{g['optimizer']} con la {names[g['variant']]}" for g in never]
-    verb = "alcanza" if len(items) == 1 else "alcanzan"
-    return (
-        f"No {verb} nunca una exactitud de validación de {target}, con ninguna semilla: "
-        f"{join(items)}."
-    )
+    by_variant: dict[str, list[str]] = {}
+    for g in groups:
+        if g["reached_target_runs"] == 0:
+            by_variant.setdefault(g["variant"], []).append(g["optimizer"])
+    sentences = []
+    for variant, optimizers in by_variant.items():
+        verb = "alcanza" if len(optimizers) == 1 else "alcanzan"
+        sentences.append(
+            f"Con la {names[variant]}, {join(optimizers)} no {verb} nunca una exactitud de "
+            f"validación de {target}, con ninguna semilla."
+        )
+    return " ".join(sentences)
 
 
 def position(value: float, values: Sequence[float]) -> str:
@@ -311,12 +315,19 @@ def gd_run_sentences(runs: Sequence[Mapping]) -> list[str]:
         elif changed == ["learning_rate"]:
             ratio = ref["learning_rate"] / run["learning_rate"]
             size = f"{ratio:.3g} veces menor" if ratio > 1 else f"{1 / ratio:.3g} veces mayor"
-            covered = (run["final_x"] - run["start"]) / (ref["final_x"] - ref["start"])
-            sentences.append(
+            text = (
                 f"En la ejecución {number}, la tasa es {size} ($\\eta = {run['learning_rate']}$) "
-                f"con los mismos pasos que la {ref_index + 1}: recorre el {covered:.0%} de la "
-                f"distancia que recorría aquella y {outcome}.".replace("%", " %")
+                f"con los mismos pasos que la {ref_index + 1}, y {outcome}."
             )
+            budget = _same_budget(runs[:k], run)
+            if budget is not None:
+                other = runs[budget]
+                text += (
+                    f" Queda cerca de donde terminó la ejecución {budget + 1} "
+                    f"($x = {other['final_x']:.3f}$), que tenía el mismo producto de tasa por "
+                    "número de pasos."
+                )
+            sentences.append(text)
         elif changed == ["start"]:
             sentences.append(
                 f"Desde otro punto de partida, $x_0 = {run['start']}$ (ejecución {number}, en lo "
@@ -328,6 +339,52 @@ def gd_run_sentences(runs: Sequence[Mapping]) -> list[str]:
                 f"La ejecución {number} cambia {what} respecto a la {ref_index + 1}, y {outcome}."
             )
     return sentences
+
+
+def _same_budget(earlier: Sequence[Mapping], run: Mapping) -> int | None:
+    """An earlier run from the same start with the same η × steps that ended near ``run``.
+
+    Near means within a tenth of the distance ``run`` covered: then the distance travelled
+    depends on the product of rate and steps, not on each of them.
+    """
+    budget = run["learning_rate"] * run["iterations"]
+    covered = abs(run["final_x"] - run["start"])
+    for index, other in enumerate(earlier):
+        if (
+            other["start"] == run["start"]
+            and other["learning_rate"] != run["learning_rate"]
+            and math.isclose(other["learning_rate"] * other["iterations"], budget, rel_tol=1e-9)
+            and abs(other["final_x"] - run["final_x"]) <= 0.1 * covered
+        ):
+            return index
+    return None
+
+
+def gd_lessons(runs: Sequence[Mapping]) -> list[str]:
+    """The general lessons the runs support, each stated only when some run shows it."""
+    lessons = []
+    if any(r["last_step"] > STOPPED_STEP and not r["reached_global_min"] for r in runs):
+        lessons.append("Con pocos pasos, el recorrido se queda a medio camino.")
+    if any(_same_budget(runs[:k], run) is not None for k, run in enumerate(runs)):
+        lessons.append(
+            "Una tasa diez veces menor necesita unas diez veces más pasos para recorrer la misma "
+            "distancia: cuenta el producto de ambos."
+            if any(
+                math.isclose(runs[j]["learning_rate"] / run["learning_rate"], 10)
+                for k, run in enumerate(runs)
+                if (j := _same_budget(runs[:k], run)) is not None
+            )
+            else "Con una tasa menor hacen falta proporcionalmente más pasos para recorrer la "
+            "misma distancia."
+        )
+    stuck = [r for r in runs if r["last_step"] <= STOPPED_STEP and not r["reached_global_min"]]
+    if stuck:
+        lessons.append(
+            "El punto de partida decide el valle: un recorrido que se detiene en un mínimo local "
+            "ya no sale de él, porque allí el gradiente es prácticamente nulo, y más pasos no "
+            "cambian nada. Esa limitación del método simple es la que motiva sus variantes."
+        )
+    return lessons
 
 
 def left_interval(variants: Sequence[Mapping], x_range: Sequence[float]) -> list[Mapping]:
@@ -368,8 +425,11 @@ def leaders_sentence(groups: Sequence[Mapping], thresholds: Mapping, input_name:
             f"**Con la {input_name}, {names} quedan en cabeza, {verb}** "
             f"(exactitud en prueba {medians}, medianas)."
         )
-    failed = [g["optimizer"] for g in groups if collapsed(g)]
-    if failed:
-        verb = "colapsa o diverge" if len(failed) == 1 else "colapsan o divergen"
-        text += f" {join(failed)} {verb}."
+    for key, singular, many in (
+        ("collapsed_runs", "colapsa", "colapsan"),
+        ("diverged_runs", "diverge", "divergen"),
+    ):
+        failed = [g["optimizer"] for g in groups if collapsed(g) and g[key]]
+        if failed:
+            text += f" {join(failed)} {singular if len(failed) == 1 else many}."
     return text
