@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from optireport import gd, palette, wording
+from optireport import gd, wording
 from optireport.gd import METHOD_NAMES
 
 # One name per input variant, everywhere in the report (tables, text and figure legends).
@@ -180,7 +180,6 @@ def context(summary: dict) -> dict:
         "s": summary,
         # The thresholds that decide the wording of comparisons (config ``findings``).
         "thresholds": {**wording.THRESHOLDS, **config.get("findings", {})},
-        "loss_ceiling": palette.LOSS_CEILING,
         "groups": {f"{g['optimizer']}/{g['variant']}": g for g in summary["training_groups"]},
         "runs": {f"{r['optimizer']}/{r['variant']}/{r['seed']}": r for r in summary["trainings"]},
         "method_names": METHOD_NAMES,

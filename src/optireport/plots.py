@@ -73,20 +73,22 @@ def plot_curves(
     """Training (solid) and validation (dashed) ``metric`` per optimizer, median and range.
 
     The legend sits below the axes: one entry per optimizer (colour) and one per line style.
-    For the loss, the y axis is logarithmic and stops at ``palette.LOSS_CEILING``; a dot marks the
+    For the loss, the y axis is logarithmic and stops a little above ln 10 or the highest final
+    value, so that early blow-ups do not squeeze the other curves; a dot marks the
     epoch where each optimizer's median validation loss is lowest, so that its later rise
     (overfitting) stands out.
     """
     fig, ax = plt.subplots(figsize=(palette.FIGURE_WIDTH_IN, 5.0), layout="constrained")
     colors = palette.colors(histories)
     handles = []
-    lowest = []
+    lowest, final = [], []
     for name, runs in histories.items():
         color = colors[name]
         epochs = runs[0]["epoch"]
         train = _band(ax, epochs, [r[metric] for r in runs], color, "-", None)
         val = _band(ax, epochs, [r["val_" + metric] for r in runs], color, "--", None)
         lowest.append(np.nanmin(np.concatenate([train, val])))
+        final += [train[-1], val[-1]]
         if metric == "loss" and np.isfinite(val).any():
             best = int(np.nanargmin(val))
             ax.plot(epochs[best], val[best], "o", color=color, ms=5, mec="white", zorder=4)
@@ -103,7 +105,9 @@ def plot_curves(
     if metric == "loss":
         ax.set_yscale("log")
         bottom = min((v for v in lowest if np.isfinite(v) and v > 0), default=0.01)
-        ax.set_ylim(bottom * 0.7, palette.LOSS_CEILING)
+        # Keep every curve's end in view, but not the blow-ups of early epochs.
+        top = max([palette.LOSS_CEILING] + [1.3 * v for v in final if np.isfinite(v)])
+        ax.set_ylim(bottom * 0.7, top)
         handles.append(
             Line2D([], [], color=palette.REFERENCE, ls="", marker="o", label="mínimo de validación")
         )
