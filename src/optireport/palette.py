@@ -16,11 +16,11 @@ COLORS = {
     "RMSprop": "#2ca02c",
     "Adagrad": "#ff7f0e",
     "Adadelta": "#9467bd",
-    "Momento": "#8c564b",
+    "Momento": "#17becf",
     "Nesterov": "#e377c2",
 }
 # Optimizers the palette does not name (added in config/) take these, in config order.
-SPARE = ("#17becf", "#bcbd22", "#393b79", "#8c6d31", "#843c39", "#7b4173", "#637939")
+SPARE = ("#8c564b", "#bcbd22", "#393b79", "#8c6d31", "#843c39", "#7b4173", "#637939")
 
 # Method keys of optireport.gd → the optimizer whose colour they share.
 METHOD_OPTIMIZER = {
