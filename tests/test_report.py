@@ -346,11 +346,8 @@ def test_comparison_table_gives_median_range_and_2019_value(
         assert row[header.index("Exactitud: rango")] == (
             f"{accuracy['min']:.4f}–{accuracy['max']:.4f}"
         )
-        expected = (
-            f"{reference[group['optimizer']]:.4f}"
-            if group["optimizer"] in reference
-            else ("no se entrenó")
-        )
+        optimizer = group["optimizer"]
+        expected = f"{reference[optimizer]:.4f}" if optimizer in reference else "—"
         assert row[header.index("Exactitud en 2019")] == expected
 
 
