@@ -237,11 +237,18 @@ def overfitting_sentence(groups: Sequence[Mapping], ratio: float) -> str:
     for g in overfitting_groups(groups, ratio):
         seeds = _complete_seeds(g)
         epochs = join(str(r["min_val_loss_epoch"]) for r in seeds)
-        factors = [r["final_val_loss"] / r["min_val_loss"] for r in seeds]
-        overfit.append(
-            f"{g['optimizer']} (mínimo en las épocas {epochs}, según la semilla; al final, entre "
-            f"{min(factors):.1f} y {max(factors):.1f} veces ese mínimo)"
+        factors = [f"{r['final_val_loss'] / r['min_val_loss']:.1f}" for r in seeds]
+        where = (
+            f"en la época {epochs}"
+            if len(seeds) == 1
+            else f"en las épocas {epochs}, según la semilla"
         )
+        times = (
+            factors[0]
+            if min(factors) == max(factors)
+            else f"entre {min(factors, key=float)} y {max(factors, key=float)}"
+        )
+        overfit.append(f"{g['optimizer']} (mínimo {where}; al final, {times} veces ese mínimo)")
     if not overfit:
         return (
             f"En ninguna configuración la pérdida de validación final llega a {ratio} veces "
