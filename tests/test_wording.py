@@ -157,17 +157,19 @@ def test_leaders_sentence(groups, expected):
     assert wording.leaders_sentence(groups, TH, "entrada X").startswith(expected)
 
 
-def test_gd_run_sentences_describe_what_changed():
-    def run(start, lr, it, x, step, reached=False):
-        return {
-            "start": start,
-            "learning_rate": lr,
-            "iterations": it,
-            "final_x": x,
-            "last_step": step,
-            "reached_global_min": reached,
-        }
+def run(start, lr, it, x, step, reached=False):
+    """One plain gradient-descent run as the summary records it."""
+    return {
+        "start": start,
+        "learning_rate": lr,
+        "iterations": it,
+        "final_x": x,
+        "last_step": step,
+        "reached_global_min": reached,
+    }
 
+
+def test_gd_run_sentences_describe_what_changed():
     runs = [
         run(1.5, 0.01, 10, 1.9, 3e-2),
         run(1.5, 0.01, 100, 2.17, 1e-9, reached=True),
@@ -199,16 +201,6 @@ def test_left_interval():
 
 
 def test_gd_lessons_follow_the_runs():
-    def run(start, lr, it, x, step, reached=False):
-        return {
-            "start": start,
-            "learning_rate": lr,
-            "iterations": it,
-            "final_x": x,
-            "last_step": step,
-            "reached_global_min": reached,
-        }
-
     moving = run(1.5, 0.01, 10, 1.93, 7e-2)
     same_budget = run(1.5, 0.001, 100, 1.97, 6e-3)
     stuck = run(-2.0, 0.01, 100, -1.355, 2e-7)

@@ -54,6 +54,17 @@ def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:
     save(fig, path)
 
 
+def _legend_below(fig, handles, ncols: int) -> None:
+    """One legend under the axes (the figure must use the constrained layout)."""
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=ncols,
+        fontsize=palette.LEGEND_FONTSIZE,
+        frameon=False,
+    )
+
+
 def _band(ax, epochs, runs: Sequence[np.ndarray], color, style, label) -> np.ndarray:
     """Median over seeds as a line, min-max range as a shaded band; returns the median."""
     length = min(len(r) for r in runs)
@@ -111,13 +122,7 @@ def plot_curves(
         handles.append(
             Line2D([], [], color=palette.REFERENCE, ls="", marker="o", label="mínimo de validación")
         )
-    fig.legend(
-        handles=handles,
-        loc="outside lower center",
-        ncols=4,
-        fontsize=palette.LEGEND_FONTSIZE,
-        frameon=False,
-    )
+    _legend_below(fig, handles, ncols=4)
     save(fig, path)
 
 
@@ -160,13 +165,7 @@ def plot_variants(
         Line2D([], [], color=palette.REFERENCE, ls=palette.VARIANT_STYLES[v], label=labels[v])
         for v in dict.fromkeys(variants)
     ]
-    fig.legend(
-        handles=handles,
-        loc="outside lower center",
-        ncols=2,
-        fontsize=palette.LEGEND_FONTSIZE,
-        frameon=False,
-    )
+    _legend_below(fig, handles, ncols=2)
     save(fig, path)
 
 
@@ -205,9 +204,7 @@ def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path
     handles = [
         Line2D([], [], color=palette.REFERENCE, lw=1.2, label="proporción real de cada dígito")
     ]
-    fig.legend(
-        handles=handles, loc="outside lower center", fontsize=palette.LEGEND_FONTSIZE, frameon=False
-    )
+    _legend_below(fig, handles, ncols=1)
     save(fig, path)
 
 
@@ -233,13 +230,7 @@ def plot_lr_sensitivity(
     ax.set_ylabel(f"Exactitud de validación tras {epochs} época{'' if epochs == 1 else 's'}")
     handles, _ = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color=palette.REFERENCE, ls=":", label="tasa configurada"))
-    fig.legend(
-        handles=handles,
-        loc="outside lower center",
-        ncols=3,
-        fontsize=palette.LEGEND_FONTSIZE,
-        frameon=False,
-    )
+    _legend_below(fig, handles, ncols=3)
     save(fig, path)
 
 
