@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from optireport.gd import METHOD_NAMES
+
 COLORS = {
     "SGD": "#d62728",  # red, like the notebook's gradient-descent paths
     "Adam": "#1f77b4",
@@ -22,16 +24,9 @@ COLORS = {
 # Optimizers the palette does not name (added in config/) take these, in config order.
 SPARE = ("#8c564b", "#bcbd22", "#393b79", "#8c6d31", "#843c39", "#7b4173", "#637939")
 
-# Method keys of optireport.gd → the optimizer whose colour they share.
-METHOD_OPTIMIZER = {
-    "gd": "SGD",
-    "momentum": "Momento",
-    "nesterov": "Nesterov",
-    "adagrad": "Adagrad",
-    "rmsprop": "RMSprop",
-    "adadelta": "Adadelta",
-    "adam": "Adam",
-}
+# Method keys of optireport.gd → the optimizer whose colour they share: the same name, except
+# that plain gradient descent is SGD.
+METHOD_OPTIMIZER = {**METHOD_NAMES, "gd": "SGD"}
 
 REFERENCE = "0.45"  # J(x), medians of references, guide lines
 MARKER = "black"  # start/end/minimum markers
