@@ -36,6 +36,11 @@ def code(module):
     return f"src/optireport/{module}.py"
 
 
+def figure_code(module):
+    """A figure module and the palette every figure takes its colours from."""
+    return [code(module), code("palette")]
+
+
 def gd_run_params(wildcards):
     run = GD_RUNS[wildcards.run]
     return {

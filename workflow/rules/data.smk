@@ -26,7 +26,7 @@ rule mnist:
 rule digits_figure:
     input:
         "results/data/mnist.npz",
-        code("plots"),
+        figure_code("plots"),
     output:
         report(
             "report/figures/digits.svg",

@@ -19,7 +19,7 @@ rule gd_run:
 rule gd_runs_figure:
     input:
         runs=expand("results/gd/runs/{run}.json", run=GD_RUNS),
-        code=code("gd_plots"),
+        code=figure_code("gd_plots"),
     output:
         report(
             "report/figures/gd_runs.svg",
@@ -40,7 +40,7 @@ rule gd_runs_figure:
 
 rule gd_curve_figure:
     input:
-        code("gd_plots"),
+        figure_code("gd_plots"),
     output:
         report(
             "report/figures/gd_curve.svg",
@@ -78,7 +78,7 @@ rule gd_variants:
 rule gd_variants_figure:
     input:
         "results/gd/variants.json",
-        code("gd_plots"),
+        figure_code("gd_plots"),
     output:
         report(
             "report/figures/gd_variants.svg",
@@ -100,7 +100,7 @@ rule gd_variants_figure:
 rule gd_variants_animation:
     input:
         "results/gd/variants.json",
-        code("gd_plots"),
+        figure_code("gd_plots"),
     output:
         "report/figures/gd_variants.gif",
     log:

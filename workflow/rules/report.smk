@@ -8,7 +8,7 @@ rule curves_figures:
             for o in OPTIMIZERS
             for s in SEEDS
         ],
-        code=code("plots"),
+        code=figure_code("plots"),
     output:
         accuracy=report(
             "report/figures/accuracy.svg",
@@ -36,7 +36,7 @@ rule curves_figures:
 rule variants_figure:
     input:
         histories=[f"{d}/history.csv" for d in training_dirs()],
-        code=code("plots"),
+        code=figure_code("plots"),
     output:
         report(
             "report/figures/variants.svg",
@@ -57,7 +57,7 @@ rule variants_figure:
 rule lr_figure:
     input:
         "results/summary.json",
-        code("plots"),
+        figure_code("plots"),
     output:
         report(
             "report/figures/lr_sensitivity.svg",
@@ -76,7 +76,7 @@ rule lr_figure:
 rule predictions_figure:
     input:
         "results/summary.json",
-        code("plots"),
+        figure_code("plots"),
     output:
         report(
             "report/figures/predictions.svg",
@@ -96,7 +96,7 @@ rule rulegraph_figure:
     input:
         "Snakefile",
         RULE_FILES,
-        code("plots"),
+        figure_code("plots"),
     output:
         dot="results/rulegraph.dot",
         svg=report(
