@@ -213,3 +213,13 @@ def test_gd_lessons_follow_the_runs():
     assert wording.gd_lessons([moving, far]) == [
         "Con pocos pasos, el recorrido se queda a medio camino."
     ]
+
+
+def test_follows_labels_compares_shares_digit_by_digit():
+    labels = [100] * 10
+    assert wording.follows_labels(
+        {"prediction_counts": [98] * 5 + [102] * 5, "label_counts": labels}
+    )
+    collapsed = {"prediction_counts": [0, 1000] + [0] * 8, "label_counts": labels}
+    assert not wording.follows_labels(collapsed)
+    assert not wording.follows_labels({"prediction_counts": None, "label_counts": labels})

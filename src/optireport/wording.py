@@ -440,3 +440,14 @@ def leaders_sentence(groups: Sequence[Mapping], thresholds: Mapping, input_name:
         if failed:
             text += f" {join(failed)} {singular if len(failed) == 1 else many}."
     return text
+
+
+def follows_labels(run: Mapping, tolerance: float = 0.05) -> bool:
+    """Whether a run answers each digit about as often as it occurs in the test set."""
+    predicted, labels = run.get("prediction_counts"), run.get("label_counts")
+    if not predicted or not labels:
+        return False
+    total_p, total_l = sum(predicted), sum(labels)
+    return all(
+        abs(p / total_p - q / total_l) <= tolerance for p, q in zip(predicted, labels, strict=True)
+    )
