@@ -59,23 +59,32 @@ def _stats(values: Iterable[float | None]) -> dict | None:
     }
 
 
+def collapsed(run: Mapping) -> bool:
+    """A run that did not diverge but answers (almost) one digit for every test image."""
+    share = run.get("majority_prediction_share")
+    return not run.get("diverged") and share is not None and share >= COLLAPSE_SHARE
+
+
 def aggregate(trainings: list[dict]) -> list[dict]:
-    """Median and range over seeds for every (optimizer, variant) pair, in config order."""
+    """Median and range over seeds for every (optimizer, variant) pair, in config order.
+
+    A diverged run's test figures come from non-finite weights: they are left out of the
+    statistics (a group whose every run diverged has ``None`` there) and counted apart.
+    """
     groups: dict[tuple[str, str], list[dict]] = {}
     for entry in trainings:
         groups.setdefault((entry["optimizer"], entry["variant"]), []).append(entry)
     rows = []
     for (optimizer, variant), runs in groups.items():
         reached = [r for r in runs if r["epochs_to_target"] is not None]
+        finite = [r for r in runs if not r["diverged"]]
         rows.append(
             {
                 "optimizer": optimizer,
                 "variant": variant,
                 "seeds": [r["seed"] for r in runs],
-                "diverged_runs": sum(bool(r["diverged"]) for r in runs),
-                "collapsed_runs": sum(
-                    r["majority_prediction_share"] >= COLLAPSE_SHARE for r in runs
-                ),
+                "diverged_runs": len(runs) - len(finite),
+                "collapsed_runs": sum(collapsed(r) for r in runs),
                 "collapsed": [
                     {
                         "seed": r["seed"],
@@ -83,18 +92,16 @@ def aggregate(trainings: list[dict]) -> list[dict]:
                         "label_share": r["majority_prediction_label_share"],
                     }
                     for r in runs
-                    if r["majority_prediction_share"] >= COLLAPSE_SHARE
+                    if collapsed(r)
                 ],
                 "reached_target_runs": len(reached),
                 **{
+                    field: _stats(r[field] for r in finite)
+                    for field in ("test_accuracy", "test_loss")
+                },
+                **{
                     field: _stats(r[field] for r in runs)
-                    for field in (
-                        "test_accuracy",
-                        "test_loss",
-                        "best_val_accuracy",
-                        "best_epoch",
-                        "train_seconds",
-                    )
+                    for field in ("best_val_accuracy", "best_epoch", "train_seconds")
                 },
                 "time_to_target_seconds": _stats(r["time_to_target_seconds"] for r in reached),
                 "epochs_to_target": _stats(r["epochs_to_target"] for r in reached),
@@ -154,13 +161,21 @@ def findings(
         stats = row[field]
         return stats["median"] if stats else float("-inf")
 
-    rankings = {}
+    # Ranked: configurations with a test accuracy; unranked: every run diverged.
+    rankings, unranked, lead_within_spread = {}, {}, {}
     for variant in dict.fromkeys(row["variant"] for row in groups):
         rows = [row for row in groups if row["variant"] == variant]
-        rankings[variant] = [
-            row["optimizer"]
-            for row in sorted(rows, key=lambda r: median(r, "test_accuracy"), reverse=True)
-        ]
+        ranked = sorted(
+            (row for row in rows if row["test_accuracy"]),
+            key=lambda r: median(r, "test_accuracy"),
+            reverse=True,
+        )
+        rankings[variant] = [row["optimizer"] for row in ranked]
+        unranked[variant] = [row["optimizer"] for row in rows if not row["test_accuracy"]]
+        # The leader's worst seed is no better than the runner-up's best: no clear winner.
+        lead_within_spread[variant] = len(ranked) > 1 and (
+            ranked[0]["test_accuracy"]["min"] <= ranked[1]["test_accuracy"]["max"]
+        )
     # First to target: fewest median epochs among configurations that reach it with every seed.
     # Epochs, unlike seconds, do not depend on how busy the machine was; ties stay ties.
     always_reached = [row for row in groups if row["reached_target_runs"] == len(row["seeds"])]
@@ -197,6 +212,8 @@ def findings(
     }
     return {
         "rankings": rankings,
+        "unranked": unranked,
+        "lead_within_spread": lead_within_spread,
         "scaling_effect": scaling_effect,
         "scaling_gain": scaling_gain,
         "first_to_target": (
