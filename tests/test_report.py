@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+from html_offline import external_resources
 
 from optireport.config import lr_grid, training_settings
-from optireport.render import check_html_offline
 
 if TYPE_CHECKING:  # imported by pytest itself, as a plugin, so that its asserts are rewritten
     from fixtures_build import BuiltReport
@@ -268,7 +268,7 @@ def test_every_figure_is_embedded_in_the_html(
 def test_html_is_offline_in_spanish_with_a_table_of_contents(
     html: str, page: HtmlDocument, qmd: str, pdf_text: str
 ) -> None:
-    assert check_html_offline(html) == []
+    assert external_resources(html) == []
     assert re.search(r"<html\b[^>]*\blang=\"es\"", html)
     assert page.toc_text, "no <nav id='TOC'> in the HTML"
     for heading in qmd_headings(qmd):
