@@ -1,5 +1,6 @@
 """Config validation: every kind of bad input is refused with a Spanish message naming the key."""
 
+import os
 import subprocess
 import sys
 
@@ -125,6 +126,25 @@ def test_snakemake_refuses_bad_config_before_any_job(tmp_path):
     assert "La configuración no es válida" in output
     assert "«training.epochs»" in output
     assert "«optimizers.Foo.class»: optimizador «Foo» desconocido" in output
+
+
+def test_snakemake_refuses_quarto_renderer_without_quarto_before_any_job(tmp_path):
+    python_only = tmp_path / "bin"
+    python_only.mkdir()
+    (python_only / "python").symlink_to(sys.executable)
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--config", "report={renderer: quarto}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": f"{python_only}{os.pathsep}/usr/bin{os.pathsep}/bin"},
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Se pidió el motor «quarto»" in output
+    assert "quarto.org" in output and "conda-forge" in output
+    assert "Building DAG" not in output
 
 
 def test_learning_rate_is_required(config, schema):

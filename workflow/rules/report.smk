@@ -1,4 +1,11 @@
 # Training figures, the Quarto document generated from templates, and its HTML/PDF rendering.
+from optireport import render as renderers
+
+# renderer: quarto without Quarto on PATH stops here, before any job, saying how to get it.
+try:
+    renderers.choose_renderer(config["report"]["renderer"])
+except renderers.RenderError as error:
+    sys.exit(str(error))
 
 # The renderers' settings and house style (report/_quarto.yml explains who reads what).
 RENDER_SETTINGS = [
