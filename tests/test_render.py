@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from html_offline import external_resources
-from reader_view import html_view, pdf_view
+from reader_view import comparable_pdf_view, html_view
 
 from optireport import render
 from optireport.render import RenderError, choose_renderer, render_report
@@ -117,15 +117,6 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     src = tmp_path_factory.mktemp("report")
     qmd = write_fixture(src)
     return render_report(qmd, src / "_site", renderer="pandoc")
-
-
-def comparable_pdf_view(pdf: Path) -> dict:
-    """``pdf_view`` without what the two renderers' Typst versions write differently: Typst
-    0.14+ puts the region in the PDF language ("es-ES") and section numbers in the bookmarks."""
-    view = pdf_view(pdf)
-    view["language"] = str(view["language"]).split("-")[0]
-    view["bookmarks"] = [re.sub(r"^[\d.]+ ", "", title) for title in view["bookmarks"]]
-    return view
 
 
 def _visible_text(html: str) -> str:
@@ -435,3 +426,24 @@ def test_a_killed_render_leaves_the_old_files_or_the_new_ones(tmp_path: Path) ->
             assert path.read_bytes() in (old[path.name], new[path.name]), (delay, path.name)
     subprocess.run([sys.executable, "-c", RENDER_IN_CHILD, qmd, out], env=env, check=True)
     assert {path.name: path.read_bytes() for path in out.glob("informe.*")} == new
+
+
+def test_render_rule_log_gets_everything_and_the_terminal_the_warnings(tmp_path: Path) -> None:
+    log = tmp_path / "render.log"
+    script = (
+        "import sys\n"
+        "from optireport.joblog import redirect_to_log_echoing_warnings\n"
+        f"redirect_to_log_echoing_warnings({str(log)!r})\n"
+        "sys.stderr.write('[typst]: Compiling informe.typ\\n')\n"
+        "sys.stderr.write('WARN: Unable to resolve crossref @fig-nada\\n')\n"
+        "print('Informe generado')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "WARN: Unable to resolve crossref @fig-nada\n"
+    assert proc.stdout == ""
+    assert log.read_text(encoding="utf-8").splitlines() == [
+        "[typst]: Compiling informe.typ",
+        "WARN: Unable to resolve crossref @fig-nada",
+        "Informe generado",
+    ]
