@@ -24,8 +24,10 @@ SPANISH_DATE = re.compile(
 
 
 def normalize(text: str) -> str:
-    """Compatibility forms folded, soft hyphens dropped, one space between words."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").replace("\u2212", "-")
+    """Compatibility forms folded, soft hyphens and invisible math operators (U+2061-U+2064,
+    which only some Pandoc versions write in MathML) dropped, one space between words."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    text = re.sub("[\u00ad\u2061-\u2064]", "", text)
     return " ".join(text.split())
 
 
