@@ -101,8 +101,9 @@ def render_report(qmd_path: Path, out_dir: Path, renderer: str = "auto") -> dict
 def _run(args: list[str], cwd: Path, what: str) -> str:
     """Run ``args``, copying its output line by line to ``sys.stderr``; return that output."""
     lines = []
+    env = {**os.environ, "NO_COLOR": "1"}  # plain text in the logs (Quarto colours by default)
     with subprocess.Popen(
-        args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
