@@ -31,3 +31,8 @@ stop() {
 stop slurmd
 stop slurmctld
 stop munged
+
+# The link slurm-up.sh made to our configuration, if it still points into STATE_DIR.
+if [[ -L /etc/slurm/slurm.conf && $(readlink /etc/slurm/slurm.conf) == "$STATE/slurm.conf" ]]; then
+    rm -f /etc/slurm/slurm.conf
+fi

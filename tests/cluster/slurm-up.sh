@@ -6,7 +6,8 @@
 #
 # Installs slurm-wlm and munge from Debian when they are missing. Everything the cluster
 # writes (slurm.conf, munge key and socket, pid files, logs, spool and state) lives in
-# STATE_DIR, so a system-wide SLURM or MUNGE configuration is neither read nor changed.
+# STATE_DIR; the only file outside it is the link /etc/slurm/slurm.conf -> STATE_DIR/slurm.conf
+# (made only where no other SLURM configuration exists, removed by slurm-down.sh).
 # Clients find the cluster through SLURM_CONF: the last line printed is
 #   export SLURM_CONF=STATE_DIR/slurm.conf
 # tests/cluster/slurm-down.sh STATE_DIR stops exactly the daemons started here.
@@ -103,6 +104,19 @@ MinJobAge=$MIN_JOB_AGE
 $node NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=$PARTITION Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
+
+# Inside a job, the executor plugin's job step drops every SLURM_* variable but the job's
+# identity before calling srun, SLURM_CONF included: srun then reads the default path. Link it
+# to our file, unless the machine has a SLURM configuration of its own.
+SYSTEM_CONF=/etc/slurm/slurm.conf
+if [[ -L $SYSTEM_CONF ]] && { [[ ! -e $SYSTEM_CONF ]] \
+    || grep -q "written by tests/cluster/slurm-up.sh" "$SYSTEM_CONF"; }; then
+    : # our link from an earlier run: replaced below
+elif [[ -e $SYSTEM_CONF ]]; then
+    die "$SYSTEM_CONF belongs to another SLURM installation: not touching it"
+fi
+mkdir -p "$(dirname "$SYSTEM_CONF")"
+ln -sfn "$STATE/slurm.conf" "$SYSTEM_CONF"
 
 export SLURM_CONF=$STATE/slurm.conf
 # -i: start from empty state (no jobs of an earlier cluster are recovered).
