@@ -23,3 +23,14 @@ rule all:
         "report/_site/informe.html",
         "report/_site/informe.pdf",
         "results/edition.json",
+
+
+# Jobs that run where Snakemake itself runs, never on a cluster node: the MNIST fetch may
+# need the package registry (nodes often have no internet); the others take seconds.
+localrules:
+    all,
+    mnist,
+    summary,
+    document,
+    render,
+    edition,

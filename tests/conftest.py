@@ -1,6 +1,8 @@
 """Shared fixtures: the repository root and its configuration files."""
 
 import copy
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,18 @@ def schema() -> dict:
 def config() -> dict:
     """A fresh copy of the default configuration, safe to mutate."""
     return copy.deepcopy(load_yaml(ROOT / "config" / "config.yaml"))
+
+
+@pytest.fixture(scope="session")
+def quarto() -> str:
+    """The Quarto CLI on PATH. Without it the test is skipped with how to install it, except in
+    CI (the CI variable is set), where a Quarto test that cannot run is a failure."""
+    from optireport.render import QUARTO_INSTALL_HINT
+
+    found = shutil.which("quarto")
+    if found is None:
+        reason = f"Quarto CLI not on PATH. {QUARTO_INSTALL_HINT}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} In CI the Quarto tests must run, not skip.", pytrace=False)
+        pytest.skip(reason)
+    return found

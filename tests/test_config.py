@@ -1,11 +1,13 @@
 """Config validation: every kind of bad input is refused with a Spanish message naming the key."""
 
+import os
 import subprocess
 import sys
 
 import pytest
 from conftest import ROOT, load_yaml
 
+from optireport import optimizers
 from optireport.config import (
     ConfigError,
     check_config,
@@ -126,7 +128,63 @@ def test_snakemake_refuses_bad_config_before_any_job(tmp_path):
     assert "«optimizers.Foo.class»: optimizador «Foo» desconocido" in output
 
 
+def test_snakemake_refuses_quarto_renderer_without_quarto_before_any_job(tmp_path):
+    python_only = tmp_path / "bin"
+    python_only.mkdir()
+    (python_only / "python").symlink_to(sys.executable)
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--config", "report={renderer: quarto}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": f"{python_only}{os.pathsep}/usr/bin{os.pathsep}/bin"},
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Se pidió el motor «quarto»" in output
+    assert "quarto.org" in output and "conda-forge" in output
+    assert "Building DAG" not in output
+
+
 def test_learning_rate_is_required(config, schema):
     del config["optimizers"]["Adam"]["args"]["learning_rate"]
     message = problems(config, schema)
     assert "falta la clave obligatoria «learning_rate» en «optimizers.Adam.args»" in message
+
+
+def test_misspelled_optimizer_argument_names_the_closest_one(config, schema):
+    config["optimizers"]["SGD"]["args"]["momentun"] = 0.9
+    message = problems(config, schema)
+    assert "«optimizers.SGD.args.momentun»" in message
+    assert "¿quería decir «momentum»?" in message
+
+
+def test_optimizer_argument_types_follow_keras(config, schema):
+    config["optimizers"]["SGD"]["args"]["nesterov"] = "sí"
+    config["optimizers"]["SGD"]["args"]["momentum"] = True
+    message = problems(config, schema)
+    assert "«optimizers.SGD.args.nesterov» debe ser true o false" in message
+    assert "«optimizers.SGD.args.momentum» debe ser un número" in message
+    config["optimizers"]["SGD"]["args"].update(nesterov=True, momentum=0)
+    check_config(config, schema)
+
+
+def test_schema_classes_are_the_cached_signature_classes(schema):
+    enum = schema["properties"]["optimizers"]["additionalProperties"]["properties"]["class"]
+    assert enum["enum"] == list(optimizers.CLASSES) == list(optimizers.signatures())
+
+
+def test_cached_signatures_match_the_installed_keras():
+    # If this fails after a Keras upgrade: python -m optireport.optimizers
+    assert optimizers.signatures() == optimizers.keras_signatures()
+
+
+def test_config_checks_do_not_import_keras():
+    # Snakemake imports these on every run, even a no-op one: Keras would add seconds.
+    code = (
+        "import sys; from optireport import config, optimizers; optimizers.signatures(); "
+        "print(sorted({'keras', 'tensorflow'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -80,3 +80,40 @@ def test_explorer_presets_are_the_report_runs_and_variants(config):
     assert data["defaults"]["adadelta"]["rho"] == 0.95
     assert data["log_rate_range"] == [-4, 1]  # 1e-4 .. 10 holds every preset (0.001 .. 1.0)
     assert data["max_iterations"] == 2000
+
+
+def test_state_filters_say_what_is_missing():
+    assert document.median(None) is None
+    assert document.median({"median": 0.5, "min": 0.4, "max": 0.6, "n": 2}) == 0.5
+    assert document.epoch(None) == "—" and document.epoch(4.5) == "4"
+    assert document.signed(None) == "—" and document.signed(0.01234) == "+0.0123"
+    assert document.target_cell(None) == "no lo alcanza"
+    assert document.target_cell({"median": 42.26}) == "42.3 s"
+    run = {"test_accuracy": 0.098, "diverged": True, "majority_prediction_share": 1.0}
+    assert document.run_cell(run) == "0.0980 (diverge)"
+    run["diverged"] = False
+    assert document.run_cell(run) == "0.0980 (colapsa)"
+    assert document.run_cell({"test_accuracy": None, "diverged": False}) == "—"
+
+
+def test_group_notes_name_each_state_in_spanish():
+    group = {
+        "seeds": [1, 2],
+        "diverged_runs": 2,
+        "test_accuracy": None,
+        "best_val_accuracy": None,
+    }
+    notes = " ".join(document.group_notes(group))
+    assert "**2 de 2 entrenamientos divergieron**" in notes
+    assert "fuera de la clasificación" in notes
+    assert "ninguna época terminó con una pérdida de validación finita" in notes.lower()
+    group.update(diverged_runs=1, test_accuracy={"median": 0.9}, best_val_accuracy={"median": 1})
+    notes = " ".join(document.group_notes(group))
+    assert "**1 de 2 entrenamientos divergió**" in notes
+    assert "no divergieron" in notes
+    group.update(diverged_runs=0, test_accuracy=None)
+    assert document.group_notes(group) == [
+        "No hay exactitud en prueba registrada para esta configuración."
+    ]
+    group.update(test_accuracy={"median": 0.9})
+    assert document.group_notes(group) == []

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
-import shutil
+import signal
 import stat
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pypdf
 import pytest
+from html_offline import external_resources
+from reader_view import comparable_pdf_view, html_view
 
 from optireport import render
-from optireport.render import (
-    RenderError,
-    check_html_offline,
-    choose_renderer,
-    quarto_command,
-    render_report,
-)
+from optireport.render import RenderError, choose_renderer, render_report
 
-LUA = Path(__file__).resolve().parents[1] / "report" / "crossref.lua"
+LUA = render.REPORT_DIR / "quarto-stand-in.lua"
 
 
 def _pandoc() -> str:
@@ -162,28 +161,28 @@ def test_html_is_self_contained(rendered: dict[str, Path]) -> None:
     html = rendered["html"].read_text(encoding="utf-8")
     assert 'src="figures/' not in html
     assert "figures/perdida.svg" not in html
-    assert check_html_offline(html) == []
+    assert external_resources(html) == []
     # The two figures are embedded (inline SVG or data URI), and our stylesheet is inlined.
     embedded = html.count("<svg") + html.count('src="data:image/svg+xml')
     assert embedded >= 2
     assert "--measure: 48rem" in html
 
 
-def test_check_html_offline_detects_external_resources() -> None:
+def test_external_resources_are_found() -> None:
     page = """<html><head>
     <link rel="stylesheet" href="https://cdn.example.com/x.css">
     <script src="//cdn.example.com/x.js"></script>
     <style>@import url("https://fonts.example.com/f.css"); body{}</style>
     </head><body><img src="http://example.com/a.png"><img src="data:image/png;base64,AA">
     <a href="https://quarto.org">enlace normal</a></body></html>"""
-    found = check_html_offline(page)
+    found = external_resources(page)
     assert len(found) == 4
     assert any("cdn.example.com/x.css" in f for f in found)
     assert any("cdn.example.com/x.js" in f for f in found)
     assert any("fonts.example.com" in f for f in found)
     assert any("example.com/a.png" in f for f in found)
     assert (
-        check_html_offline('<img src="data:image/png;base64,AA"><a href="https://x.org">x</a>')
+        external_resources('<img src="data:image/png;base64,AA"><a href="https://x.org">x</a>')
         == []
     )
 
@@ -279,82 +278,172 @@ def test_choose_renderer_without_quarto(monkeypatch: pytest.MonkeyPatch) -> None
         choose_renderer("latex")
 
 
-FAKE_QUARTO = """\
-#!{python}
-import json, os, pathlib, sys
-args = sys.argv[1:]
-if args == ["--version"]:
-    print("1.5.57")
-    sys.exit(0)
-log = pathlib.Path(os.environ["FAKE_QUARTO_LOG"])
-log.write_text(json.dumps({{"args": args, "cwd": os.getcwd()}}), encoding="utf-8")
-site = pathlib.Path.cwd() / "_site"
-site.mkdir(exist_ok=True)
-stem = pathlib.Path(args[1]).stem
-(site / (stem + ".html")).write_text("<html lang='es'></html>", encoding="utf-8")
-(site / (stem + ".pdf")).write_bytes(b"%PDF-1.7 fake")
-"""
-
-
-@pytest.mark.skipif(os.name == "nt", reason="POSIX shebang script")
-def test_quarto_path_uses_quarto_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "quarto"
-    fake.write_text(FAKE_QUARTO.format(python=sys.executable), encoding="utf-8")
-    fake.chmod(fake.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    log = tmp_path / "quarto-args.json"
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
-    monkeypatch.setenv("FAKE_QUARTO_LOG", str(log))
-
-    report_dir = tmp_path / "report"
-    report_dir.mkdir()
-    repo_quarto_yml = Path(render.DEFAULT_ASSETS_DIR) / "_quarto.yml"
-    shutil.copy(repo_quarto_yml, report_dir / "_quarto.yml")
-    qmd = report_dir / "informe.qmd"
-    qmd.write_text(FIXTURE_QMD, encoding="utf-8")
-
-    assert choose_renderer("auto") == "quarto"
-    assert quarto_command(qmd, "quarto") == ["quarto", "render", "informe.qmd"]
-    out_dir = tmp_path / "salida"
-    outputs = render_report(qmd, out_dir, renderer="auto")
-
-    import json
-
-    recorded = json.loads(log.read_text(encoding="utf-8"))
-    assert recorded["args"] == ["render", "informe.qmd"]
-    assert Path(recorded["cwd"]).resolve() == report_dir.resolve()
-    assert outputs == {"html": out_dir / "informe.html", "pdf": out_dir / "informe.pdf"}
-    assert outputs["pdf"].read_bytes().startswith(b"%PDF")
-    # Quarto wrote into report/_site as configured in _quarto.yml.
-    assert (report_dir / "_site" / "informe.html").is_file()
-
-
-@pytest.mark.skipif(os.name == "nt", reason="POSIX shebang script")
+@pytest.mark.skipif(os.name == "nt", reason="POSIX shell script")
 def test_old_quarto_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    fake = bin_dir / "quarto"
-    fake.write_text("#!/bin/sh\necho 1.3.450\n", encoding="utf-8")
-    fake.chmod(0o755)
+    old = bin_dir / "quarto"
+    old.write_text("#!/bin/sh\necho 1.3.450\n", encoding="utf-8")
+    old.chmod(old.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
-    report_dir = tmp_path / "report"
-    report_dir.mkdir()
-    shutil.copy(Path(render.DEFAULT_ASSETS_DIR) / "_quarto.yml", report_dir / "_quarto.yml")
-    qmd = report_dir / "informe.qmd"
-    qmd.write_text(FIXTURE_QMD, encoding="utf-8")
+    qmd = write_fixture(tmp_path / "report")
     with pytest.raises(RenderError, match="demasiado antiguo"):
         render_report(qmd, tmp_path / "out", renderer="quarto")
 
 
-def test_quarto_yml_declares_both_formats() -> None:
-    import yaml
+# --------------------------------------------------------------------------------------------
+# The real Quarto CLI (skipped with an install hint where there is none; a failure in CI)
+# --------------------------------------------------------------------------------------------
 
-    config = yaml.safe_load((Path(render.DEFAULT_ASSETS_DIR) / "_quarto.yml").read_text("utf-8"))
-    assert config["project"]["output-dir"] == "_site"
-    assert config["lang"] == "es"
-    html = config["format"]["html"]
-    assert html["embed-resources"] is True
-    assert html["html-math-method"] == "mathml"
-    assert config["format"]["typst"]["papersize"] == "a4"
-    assert config["format"]["typst"]["section-numbering"]
+
+@pytest.fixture(scope="module")
+def both_renderers(quarto: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The fixture report, plus an unknown reference, rendered by Quarto and by Pandoc + Typst."""
+    src = tmp_path_factory.mktemp("both")
+    qmd = write_fixture(src)
+    qmd.write_text(FIXTURE_QMD + "\nEsta referencia no existe: @fig-nada.\n", encoding="utf-8")
+    before = sorted(path.relative_to(src) for path in src.rglob("*"))
+    result: dict = {"src": src, "before": before}
+    for name in ("quarto", "pandoc"):
+        log = io.StringIO()
+        with contextlib.redirect_stderr(log):
+            result[name] = render_report(qmd, src / f"_site-{name}", renderer=name)
+        result[f"{name} log"] = log.getvalue()
+    return result
+
+
+def test_quarto_and_pandoc_give_the_reader_the_same_document(both_renderers: dict) -> None:
+    html = {
+        name: html_view(both_renderers[name]["html"].read_text(encoding="utf-8"))
+        for name in ("quarto", "pandoc")
+    }
+    assert html["quarto"] == html["pandoc"]
+    assert html["quarto"]["headings"] == [
+        "Índice",
+        "1 Introducción",
+        "1.1 Método",
+        "2 Resultados y discusión",
+    ]
+    assert html["quarto"]["captions"] == [
+        "Figura 1: Evolución de la pérdida por época",
+        "Tabla 1: Resumen de los optimizadores comparados.",
+        "Figura 2: Comparación de tamaños de paso",
+    ]
+    assert html["quarto"]["dates"] == ["1 de mayo de 2024"]
+    assert html["quarto"]["external resources"] == []
+
+    pdf = {name: comparable_pdf_view(both_renderers[name]["pdf"]) for name in ("quarto", "pandoc")}
+    assert pdf["quarto"] == pdf["pandoc"]
+    assert pdf["quarto"]["title"] == "Informe de prueba"
+    assert pdf["quarto"]["author"] == "Equipo del curso"
+    assert pdf["quarto"]["language"] == "es"
+    assert pdf["quarto"]["page sizes (pt)"] == [(595, 842)]  # A4
+    assert pdf["quarto"]["caption labels"] == ["Figura 1", "Tabla 1", "Figura 2"]
+
+
+def test_quarto_warnings_reach_stderr(both_renderers: dict) -> None:
+    assert "fig-nada" in both_renderers["quarto log"]
+    assert "fig-nada" in both_renderers["pandoc log"]
+    text = both_renderers["quarto"]["html"].read_text(encoding="utf-8")
+    assert "?@fig-nada" in text
+
+
+def test_quarto_leaves_nothing_behind(both_renderers: dict) -> None:
+    src = both_renderers["src"]
+    after = sorted(
+        path.relative_to(src)
+        for path in src.rglob("*")
+        if not path.relative_to(src).parts[0].startswith("_site-")
+    )
+    assert after == both_renderers["before"]  # no .quarto/, .gitignore or copied figures
+    for name in ("quarto", "pandoc"):
+        site = src / f"_site-{name}"
+        assert sorted(p.name for p in site.iterdir()) == ["informe.html", "informe.pdf"], name
+
+
+def test_quarto_failure_shows_its_output(quarto: str, tmp_path: Path) -> None:
+    qmd = tmp_path / "roto.qmd"
+    qmd.write_text("# Uno\n\n![Leyenda](figures/no-existe.svg){#fig-x}\n", encoding="utf-8")
+    log = io.StringIO()
+    with contextlib.redirect_stderr(log), pytest.raises(RenderError, match="Quarto falló"):
+        render_report(qmd, tmp_path / "out", renderer="quarto")
+    assert "no-existe.svg" in log.getvalue()
+    assert not (tmp_path / "out" / "roto.html").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# A killed render
+# --------------------------------------------------------------------------------------------
+
+RENDER_IN_CHILD = """\
+import sys
+from optireport.render import render_report
+render_report(sys.argv[1], sys.argv[2], renderer="pandoc")
+"""
+
+# The same, but the process kills itself half-way through writing the final HTML file.
+DIE_WHILE_WRITING = """\
+import os, shutil, signal, sys
+from optireport import render
+
+def copy_half_then_die(src, dst, **kwargs):
+    data = open(src, "rb").read()
+    with open(dst, "wb") as out:
+        out.write(data[: len(data) // 2])
+    os.kill(os.getpid(), signal.SIGKILL)
+
+shutil.copyfile = copy_half_then_die
+render.render_report(sys.argv[1], sys.argv[2], renderer="pandoc")
+"""
+
+
+def test_a_killed_render_leaves_the_old_files_or_the_new_ones(tmp_path: Path) -> None:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    src = tmp_path / "src"
+    qmd = write_fixture(src)
+    out = tmp_path / "_site"
+    subprocess.run([sys.executable, "-c", RENDER_IN_CHILD, qmd, out], env=env, check=True)
+    old = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert sorted(old) == ["informe.html", "informe.pdf"]
+    # A changed document, rendered once elsewhere to know the new files byte for byte.
+    qmd.write_text(FIXTURE_QMD.replace("Informe de prueba", "Informe revisado"), "utf-8")
+    render_in_child = [sys.executable, "-c", RENDER_IN_CHILD, qmd]
+    subprocess.run([*render_in_child, tmp_path / "new"], env=env, check=True)
+    new = {path.name: path.read_bytes() for path in (tmp_path / "new").iterdir()}
+    assert new["informe.html"] != old["informe.html"]
+
+    killed = subprocess.run([sys.executable, "-c", DIE_WHILE_WRITING, qmd, out], env=env)
+    assert killed.returncode == -signal.SIGKILL
+    assert {path.name: path.read_bytes() for path in out.glob("informe.*")} == old
+
+    # Killed at any moment: each file is the old one or the new one, whole.
+    for delay in (0.3, 0.8, 1.3, 1.8, 2.5, 3.5):
+        child = subprocess.Popen([sys.executable, "-c", RENDER_IN_CHILD, qmd, out], env=env)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        for path in out.glob("informe.*"):
+            assert path.read_bytes() in (old[path.name], new[path.name]), (delay, path.name)
+    subprocess.run([sys.executable, "-c", RENDER_IN_CHILD, qmd, out], env=env, check=True)
+    assert {path.name: path.read_bytes() for path in out.glob("informe.*")} == new
+
+
+def test_render_rule_log_gets_everything_and_the_terminal_the_warnings(tmp_path: Path) -> None:
+    log = tmp_path / "render.log"
+    script = (
+        "import sys\n"
+        "from optireport.joblog import redirect_to_log_echoing_warnings\n"
+        f"redirect_to_log_echoing_warnings({str(log)!r})\n"
+        "sys.stderr.write('[typst]: Compiling informe.typ\\n')\n"
+        "sys.stderr.write('WARN: Unable to resolve crossref @fig-nada\\n')\n"
+        "print('Informe generado')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "WARN: Unable to resolve crossref @fig-nada\n"
+    assert proc.stdout == ""
+    assert log.read_text(encoding="utf-8").splitlines() == [
+        "[typst]: Compiling informe.typ",
+        "WARN: Unable to resolve crossref @fig-nada",
+        "Informe generado",
+    ]

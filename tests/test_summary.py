@@ -239,3 +239,34 @@ def test_path_extent_ignores_non_finite_values():
         "x_max": 2.586,
     }
     assert summary.path_extent([math.nan]) == {"x_min": None, "x_max": None}
+
+
+def test_diverged_runs_are_neither_collapsed_nor_in_the_test_statistics():
+    runs = [
+        entry("SGD", "raw", 1, 0.098, reached=False, diverged=True, share=1.0),
+        entry("SGD", "raw", 2, 0.098, reached=False, diverged=True, share=1.0),
+        entry("Adam", "raw", 1, 0.95),
+    ]
+    for run in runs[:2]:
+        run.update(test_loss=None, best_val_accuracy=None, best_epoch=None)
+    groups = summary.aggregate(runs)
+    sgd = groups[0]
+    assert sgd["diverged_runs"] == 2 and sgd["collapsed_runs"] == 0
+    assert sgd["test_accuracy"] is None and sgd["test_loss"] is None
+    assert sgd["best_val_accuracy"] is None and sgd["best_epoch"] is None
+    found = summary.findings(
+        groups,
+        [{"optimizer": "SGD", "learning_rate": 0.01, "val_accuracy": None}],
+        {"SGD": 50.0, "Adam": 0.001},
+    )
+    assert found["rankings"]["raw"] == ["Adam"]
+    assert found["unranked"]["raw"] == ["SGD"]
+    assert found["lead_within_spread"]["raw"] is False
+    assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
+
+
+def test_a_run_without_a_majority_share_is_not_collapsed():
+    run = entry("Adam", "raw", 1, 0.9)
+    run["majority_prediction_share"] = None
+    assert not summary.collapsed(run)
+    assert summary.aggregate([run])[0]["collapsed_runs"] == 0

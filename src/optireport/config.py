@@ -12,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 
+from optireport.optimizers import argument_problems
+
 TYPE_NAMES = {
     "number": "un número",
     "integer": "un número entero",
@@ -114,6 +116,8 @@ def _semantic_problems(config: dict) -> list[str]:
             "«training.variants» debe incluir «raw»: los capítulos de comparación usan la "
             "entrada del cuaderno (píxeles sin escalar); añada «raw» a la lista."
         )
+    for name, spec in config.get("optimizers", {}).items():
+        problems += argument_problems(name, spec["class"], spec.get("args", {}))
     mnist_file = config.get("data", {}).get("mnist_file")
     if mnist_file and not Path(mnist_file).is_file():
         problems.append(

@@ -9,6 +9,7 @@ import jinja2
 import yaml
 
 from optireport import gd, wording
+from optireport import summary as summary_module
 from optireport.gd import METHOD_NAMES
 
 # One name per input variant, everywhere in the report (tables, text and figure legends).
@@ -92,6 +93,70 @@ def method_phrase(method: str) -> str:
     return METHOD_PHRASES.get(method, METHOD_NAMES.get(method, method))
 
 
+def median(stats: dict | None) -> float | None:
+    """The median of a statistics record from the summary; None when no run gave a value."""
+    return stats["median"] if stats else None
+
+
+def epoch(value: float | None) -> str:
+    """An epoch number (a median may be fractional: rounded); an em dash when missing."""
+    return "—" if value is None else str(round(value))
+
+
+def signed(value: float | None, digits: int = 4) -> str:
+    """A difference with its sign, «+0.0123»; an em dash when missing."""
+    return "—" if value is None else f"{value:+.{digits}f}"
+
+
+def target_cell(stats: dict | None) -> str:
+    """Median time to the target accuracy, or why there is none."""
+    return seconds(stats["median"]) if stats else "no lo alcanza"
+
+
+def run_cell(run: dict) -> str:
+    """One training's test accuracy for a table cell, with its state when not a normal run."""
+    if run.get("diverged"):
+        return f"{decimal(run.get('test_accuracy'))} (diverge)"
+    if summary_module.collapsed(run):
+        return f"{decimal(run.get('test_accuracy'))} (colapsa)"
+    return decimal(run.get("test_accuracy"))
+
+
+def group_notes(group: dict) -> list[str]:
+    """Spanish sentences for the states of one configuration's runs that the figures hide.
+
+    Diverged runs (their test figures are left out of the statistics), missing values and a
+    validation accuracy never recorded; collapsed runs have their own paragraph.
+    """
+    runs = len(group["seeds"])
+    diverged = group["diverged_runs"]
+    notes = []
+    if diverged:
+        verb = "divergió" if diverged == 1 else "divergieron"
+        notes.append(
+            f"**{diverged} de {plural(runs, 'entrenamiento')} {verb}**: la pérdida se volvió "
+            "infinita o indefinida y el entrenamiento se detuvo en esa época."
+        )
+        if diverged == runs:
+            notes.append(
+                "Sin pesos finitos no hay exactitud ni pérdida en prueba que dar: esta "
+                "configuración queda fuera de la clasificación. Una tasa de aprendizaje menor "
+                "suele evitarlo."
+            )
+        else:
+            notes.append(
+                "Las cifras en prueba de arriba son las de los entrenamientos que no divergieron."
+            )
+    elif not group["test_accuracy"]:
+        notes.append("No hay exactitud en prueba registrada para esta configuración.")
+    if not group["best_val_accuracy"]:
+        notes.append(
+            "Ninguna época terminó con una pérdida de validación finita, así que no hay mejor "
+            "época de validación."
+        )
+    return notes
+
+
 def to_yaml(value) -> str:
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False).rstrip()
 
@@ -121,6 +186,11 @@ def environment(templates: Path) -> jinja2.Environment:
         settings=settings,
         yaml=to_yaml,
         method_name=lambda method: METHOD_NAMES.get(method, method),
+        median=median,
+        epoch=epoch,
+        signed=signed,
+        target_cell=target_cell,
+        run_cell=run_cell,
         method_phrase=method_phrase,
     )
     env.globals["w"] = wording
@@ -182,6 +252,9 @@ def context(summary: dict) -> dict:
         "thresholds": {**wording.THRESHOLDS, **config.get("findings", {})},
         "groups": {f"{g['optimizer']}/{g['variant']}": g for g in summary["training_groups"]},
         "runs": {f"{r['optimizer']}/{r['variant']}/{r['seed']}": r for r in summary["trainings"]},
+        "notes": {
+            f"{g['optimizer']}/{g['variant']}": group_notes(g) for g in summary["training_groups"]
+        },
         "method_names": METHOD_NAMES,
         "variant_names": VARIANT_NAMES,
         "variant_cells": VARIANT_CELLS,

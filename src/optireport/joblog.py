@@ -1,6 +1,7 @@
 """Send a rule job's whole output to its Snakemake log."""
 
 import os
+import re
 import sys
 
 
@@ -14,3 +15,30 @@ def redirect_to_log(path: str) -> None:
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log
+
+
+class _EchoWarnings:
+    """A text stream that writes to ``log``, and lines naming a warning or error to ``terminal``."""
+
+    PATTERN = re.compile(r"warn|aviso|error", re.IGNORECASE)
+
+    def __init__(self, log, terminal) -> None:
+        self.log, self.terminal = log, terminal
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines(keepends=True):
+            if self.PATTERN.search(line):
+                self.terminal.write(line)
+        return self.log.write(text)
+
+    def flush(self) -> None:
+        self.log.flush()
+        self.terminal.flush()
+
+
+def redirect_to_log_echoing_warnings(path: str) -> None:
+    """``redirect_to_log``, and whatever is written to ``sys.stderr`` that names a warning or an
+    error also reaches the terminal (the job's original standard error)."""
+    terminal = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8")
+    redirect_to_log(path)
+    sys.stderr = _EchoWarnings(sys.stderr, terminal)

@@ -107,9 +107,17 @@ def _stats(values: Iterable[float | None]) -> dict | None:
     }
 
 
+def collapsed(run: Mapping, share: float = COLLAPSE_SHARE) -> bool:
+    """A run that did not diverge but answers (almost) one digit for every test image."""
+    answered = run.get("majority_prediction_share")
+    return not run.get("diverged") and answered is not None and answered >= share
+
+
 def aggregate(trainings: list[dict], collapse_share: float = COLLAPSE_SHARE) -> list[dict]:
     """Median and range over seeds for every (optimizer, variant) pair, in config order.
 
+    A diverged run's test figures come from non-finite weights: they are left out of the
+    statistics (a group whose every run diverged has ``None`` there) and counted apart.
     Statistics that pair two quantities of one run (an epoch and its value) are never taken
     as medians: the ``per_seed`` list keeps them run by run.
     """
@@ -119,15 +127,14 @@ def aggregate(trainings: list[dict], collapse_share: float = COLLAPSE_SHARE) -> 
     rows = []
     for (optimizer, variant), runs in groups.items():
         reached = [r for r in runs if r["epochs_to_target"] is not None]
+        finite = [r for r in runs if not r["diverged"]]
         rows.append(
             {
                 "optimizer": optimizer,
                 "variant": variant,
                 "seeds": [r["seed"] for r in runs],
-                "diverged_runs": sum(bool(r["diverged"]) for r in runs),
-                "collapsed_runs": sum(
-                    r["majority_prediction_share"] >= collapse_share for r in runs
-                ),
+                "diverged_runs": len(runs) - len(finite),
+                "collapsed_runs": sum(collapsed(r, collapse_share) for r in runs),
                 "collapsed": [
                     {
                         "seed": r["seed"],
@@ -145,7 +152,7 @@ def aggregate(trainings: list[dict], collapse_share: float = COLLAPSE_SHARE) -> 
                         },
                     }
                     for r in runs
-                    if r["majority_prediction_share"] >= collapse_share
+                    if collapsed(r, collapse_share)
                 ],
                 "per_seed": [
                     {
@@ -165,10 +172,12 @@ def aggregate(trainings: list[dict], collapse_share: float = COLLAPSE_SHARE) -> 
                 ],
                 "reached_target_runs": len(reached),
                 **{
+                    field: _stats(r[field] for r in finite)
+                    for field in ("test_accuracy", "test_loss")
+                },
+                **{
                     field: _stats(r[field] for r in runs)
                     for field in (
-                        "test_accuracy",
-                        "test_loss",
                         "best_val_accuracy",
                         "best_epoch",
                         "train_seconds",
@@ -240,13 +249,21 @@ def findings(
         stats = row[field]
         return stats["median"] if stats else float("-inf")
 
-    rankings = {}
+    # Ranked: configurations with a test accuracy; unranked: every run diverged.
+    rankings, unranked, lead_within_spread = {}, {}, {}
     for variant in dict.fromkeys(row["variant"] for row in groups):
         rows = [row for row in groups if row["variant"] == variant]
-        rankings[variant] = [
-            row["optimizer"]
-            for row in sorted(rows, key=lambda r: median(r, "test_accuracy"), reverse=True)
-        ]
+        ranked = sorted(
+            (row for row in rows if row["test_accuracy"]),
+            key=lambda r: median(r, "test_accuracy"),
+            reverse=True,
+        )
+        rankings[variant] = [row["optimizer"] for row in ranked]
+        unranked[variant] = [row["optimizer"] for row in rows if not row["test_accuracy"]]
+        # The leader's worst seed is no better than the runner-up's best: no clear winner.
+        lead_within_spread[variant] = len(ranked) > 1 and (
+            ranked[0]["test_accuracy"]["min"] <= ranked[1]["test_accuracy"]["max"]
+        )
     # First to target: fewest median epochs among configurations that reach it with every seed.
     # Epochs, unlike seconds, do not depend on how busy the machine was; ties stay ties.
     always_reached = [row for row in groups if row["reached_target_runs"] == len(row["seeds"])]
@@ -294,6 +311,8 @@ def findings(
             for variant in rankings
         },
         "collapse_rates": collapse_rates(groups, lr_sensitivity, thresholds["collapse_share"]),
+        "unranked": unranked,
+        "lead_within_spread": lead_within_spread,
         "scaling_effect": scaling_effect,
         "scaling_gain": scaling_gain,
         "first_to_target": (

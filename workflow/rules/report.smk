@@ -1,4 +1,26 @@
 # Training figures, the Quarto document generated from templates, and its HTML/PDF rendering.
+from optireport import render as renderers
+
+# renderer: quarto without Quarto on PATH stops here, before any job, saying how to get it.
+try:
+    renderers.choose_renderer(config["report"]["renderer"])
+except renderers.RenderError as error:
+    sys.exit(str(error))
+
+# The renderers' settings and house style (report/_quarto.yml explains who reads what).
+RENDER_SETTINGS = [
+    f"report/{name}"
+    for name in (
+        "_quarto.yml",
+        "pandoc.yaml",
+        "pandoc-html.yaml",
+        "pandoc-typst.yaml",
+        "quarto-stand-in.lua",
+        "pdf-metadata.lua",
+        "style.typ",
+        "styles.css",
+    )
+]
 
 
 rule curves_figures:
@@ -132,7 +154,7 @@ rule render:
     input:
         qmd="report/informe.qmd",
         figures=FIGURES,
-        assets=["report/_quarto.yml", "report/styles.css", "report/crossref.lua"],
+        settings=RENDER_SETTINGS,
         code=code("render"),
     output:
         html="report/_site/informe.html",

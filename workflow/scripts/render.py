@@ -1,11 +1,14 @@
-"""Rule render: report/informe.qmd to HTML and PDF (Quarto, or Pandoc + Typst)."""
+"""Rule render: report/informe.qmd to HTML and PDF (Quarto, or Pandoc + Typst).
+
+The renderers' whole output goes to the rule's log; their warnings reach the terminal too.
+"""
 
 from pathlib import Path
 
 from optireport import render
-from optireport.joblog import redirect_to_log
+from optireport.joblog import redirect_to_log_echoing_warnings
 
-redirect_to_log(snakemake.log[0])
+redirect_to_log_echoing_warnings(snakemake.log[0])
 
 outputs = render.render_report(
     Path(snakemake.input.qmd),

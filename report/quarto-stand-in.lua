@@ -1,10 +1,10 @@
 --[[
-crossref.lua -- Quarto-compatible cross references for plain Pandoc (HTML and Typst).
+quarto-stand-in.lua -- what Quarto does for the report, for plain Pandoc (HTML and Typst):
+cross references, the Spanish date of `date: today` and conditional content.
 
-Used ONLY by the Pandoc fallback renderer (src/optireport/render.py). When the
-Quarto CLI is available, Quarto does its own cross referencing and this filter is
-not loaded. Therefore the .qmd must use syntax that both Quarto and this filter
-understand:
+Used ONLY by the Pandoc renderer (report/pandoc.yaml). When the Quarto CLI renders
+the report, Quarto does all of this itself and this filter is not loaded.
+Therefore the .qmd must use syntax that both Quarto and this filter understand:
 
   Figures (an image alone in its paragraph, id prefixed with "fig-"):
 
@@ -31,7 +31,7 @@ understand:
     [-@fig-perdida] -> just the number ("1"), as in Quarto.
 
 Numbering: figures and tables WITH a caption are numbered in document order;
-uncaptioned ones are not numbered and cannot be referenced (render.py adds a
+uncaptioned ones are not numbered and cannot be referenced (style.typ has a
 Typst rule `figure.where(caption: none)` -> no numbering, so Typst agrees).
 
 Output:
@@ -47,7 +47,8 @@ Unknown references (e.g. @fig-typo or a bibliographic @key) emit a warning on
 stderr and are rendered as a bold "?@key" (like Quarto); the render does not fail.
 
 The filter also sets a Spanish "Índice" TOC title when `lang` is Spanish and
-none is given, and replaces `date: today` with today's date written in Spanish.
+none is given, and writes `date: today` or an ISO date (2024-05-01) in Spanish, as Quarto's
+`date-format: long` does ("27 de noviembre de 2026").
 ]]
 
 local stringify = pandoc.utils.stringify
@@ -65,7 +66,7 @@ local registry = {}
 local warned = {}
 
 local function warn(msg)
-  io.stderr:write("[crossref.lua] AVISO: " .. msg .. "\n")
+  io.stderr:write("[quarto-stand-in.lua] AVISO: " .. msg .. "\n")
 end
 
 local function kind_of(id)
@@ -159,7 +160,7 @@ local function number_everything(doc)
   local sec = { 0, 0, 0, 0, 0, 0 }
   local function visit_figure(fig)
     if not has_caption(fig.caption) then
-      return nil -- not numbered (the Typst header turns numbering off for it too)
+      return nil -- not numbered (style.typ turns numbering off for it too)
     end
     fig_n = fig_n + 1
     return number_captioned(fig, "fig", "Figura", fig_n)
@@ -177,7 +178,7 @@ local function number_everything(doc)
       tbl.colspecs = specs
     end
     if not has_caption(tbl.caption) then
-      return tbl -- not numbered (the Typst header turns numbering off for it too)
+      return tbl -- not numbered (style.typ turns numbering off for it too)
     end
     tbl_n = tbl_n + 1
     return number_captioned(tbl, "tbl", "Tabla", tbl_n)
@@ -284,10 +285,16 @@ local function fix_meta(meta)
   if lang:match("^es") and meta["toc-title"] == nil then
     meta["toc-title"] = pandoc.MetaInlines({ pandoc.Str("Índice") })
   end
-  if meta.date ~= nil and stringify(meta.date) == "today" then
+  -- `date: today` or an ISO date, written as Quarto's `date-format: long` writes it in Spanish.
+  local date = meta.date ~= nil and stringify(meta.date) or ""
+  local year, month, day = date:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if date == "today" then
     local t = os.date("*t")
+    year, month, day = t.year, t.month, t.day
+  end
+  if year ~= nil then
     meta.date = pandoc.MetaInlines({
-      pandoc.Str(string.format("%d de %s de %d", t.day, MONTHS[t.month], t.year)),
+      pandoc.Str(string.format("%d de %s de %d", day, MONTHS[tonumber(month)], year)),
     })
   end
   return meta
