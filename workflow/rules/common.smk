@@ -1,4 +1,5 @@
 # Config validation and the helpers that turn the config into job lists and params.
+import json
 import sys
 from pathlib import Path
 
@@ -6,6 +7,7 @@ import yaml
 from snakemake.utils import validate
 
 from optireport import config as cfg
+from optireport import tuning
 
 SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
 
@@ -60,7 +62,7 @@ def train_params(wildcards):
 
 
 def lr_probe_params(wildcards):
-    """The optimizer's settings, the probe's epochs, variant and seed, and its grid."""
+    """The optimizer's settings, the probe's epochs and seed, the variant, and its grid."""
     probe = config["lr_sensitivity"]
     settings = cfg.training_settings(config, wildcards.optimizer)
     # The grid replaces the configured rate, and the probes report no time to target:
@@ -70,7 +72,7 @@ def lr_probe_params(wildcards):
     return {
         **settings,
         "epochs": int(probe["epochs"]),
-        "variant": str(probe["variant"]),
+        "variant": wildcards.variant,
         "seed": int(probe["seed"]),
         "subset": data_subset(),
         "learning_rates": {
@@ -94,6 +96,15 @@ def training_dirs():
     return [f"results/train/{o}/{v}/seed{s}" for o, v, s in training_jobs()]
 
 
+def tuning_grids():
+    """(variant, optimizer) of every learning-rate grid: one per training variant."""
+    return [(variant, optimizer) for variant in VARIANTS for optimizer in OPTIMIZERS]
+
+
+def lr_probe_names(optimizer):
+    return [cfg.lr_probe_name(lr) for lr in cfg.lr_grid(config, optimizer)]
+
+
 def lr_probe_runs():
     """(optimizer, probe directory name) of every sensitivity training, in config order."""
     return [
@@ -107,7 +118,7 @@ def benchmark_files():
     return (
         ["benchmarks/mnist.tsv"]
         + [f"benchmarks/train/{o}/{v}/seed{s}.tsv" for o, v, s in training_jobs()]
-        + [f"benchmarks/lr_probe/{o}.tsv" for o in OPTIMIZERS]
+        + [f"benchmarks/lr_probe/{v}/{o}.tsv" for v, o in tuning_grids()]
     )
 
 
@@ -158,5 +169,6 @@ FIGURES = [
     "report/figures/loss.svg",
     "report/figures/variants.svg",
     "report/figures/lr_sensitivity.svg",
+    "report/figures/fair_comparison.svg",
     "report/figures/rulegraph.svg",
 ]
