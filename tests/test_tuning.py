@@ -50,6 +50,9 @@ def test_own_grid_keeps_the_common_number_of_points(config):
     assert points == {config["lr_sensitivity"]["points"]}
     budget = tuning.budget(config, list(config["optimizers"]))
     assert budget["equal"] and budget["epochs"] == config["lr_sensitivity"]["epochs"]
+    assert set(budget["own_grids"]) == {
+        name for name, spec in config["optimizers"].items() if "lr_grid" in spec
+    }
 
 
 def test_tuned_run_reuses_a_main_training_with_the_same_settings(config):
@@ -143,7 +146,8 @@ def comparison():
         "equal": True,
         "epochs": 2,
         "seed": 1,
-        "grids": {n: [0.001, 0.01] for n in ("Adam", "SGD", "Adadelta")},
+        "common_grid": [0.001, 0.01],
+        "own_grids": {"Adadelta": [0.01, 0.1]},
     }
     return tuning.compare(
         ["Adam", "SGD", "Adadelta"],
@@ -201,6 +205,8 @@ def test_section_renders_collapsed_diverged_missing_and_edge_states(comparison):
     assert "desaparece la distancia al mejor de SGD" in text
     assert "misma tasa: mismos entrenamientos" in text
     assert "2 puntos para todos los optimizadores" in text
+    flat = " ".join(text.split())
+    assert "La rejilla común va de 0.001 a 0.01; Adadelta (de 0.01 a 0.1) usa una rejilla" in flat
     assert "{{" not in text and "{%" not in text
 
 

@@ -228,12 +228,15 @@ def compare(
 
 def budget(config: Mapping, optimizers: Sequence[str]) -> dict:
     """The tuning budget: grid points per optimizer, epochs and seed of every grid training."""
-    points = {name: len(cfg.lr_grid(config, name)) for name in optimizers}
+    grids = {name: cfg.lr_grid(config, name) for name in optimizers}
+    points = {name: len(grid) for name, grid in grids.items()}
     probe = config["lr_sensitivity"]
+    common = cfg.log_grid(probe["min"], probe["max"], probe["points"])
     return {
         "points": points,
         "equal": len(set(points.values())) == 1,
         "epochs": int(probe["epochs"]),
         "seed": int(probe["seed"]),
-        "grids": {name: cfg.lr_grid(config, name) for name in optimizers},
+        "common_grid": common,
+        "own_grids": {name: grid for name, grid in grids.items() if grid != common},
     }

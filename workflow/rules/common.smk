@@ -114,6 +114,46 @@ def lr_probe_runs():
     ]
 
 
+def tuning_choices():
+    """The tune checkpoint's choice per optimizer and variant (read after it has run)."""
+    with open(checkpoints.tune.get().output[0], encoding="utf-8") as handle:
+        return json.load(handle)["choices"]
+
+
+def tuned_runs():
+    """(optimizer, variant, seed, directory) of every tuned training, in config order.
+
+    A tuned training at a rate that a main training already uses is that training's directory.
+    """
+    choices = tuning_choices()
+    return [
+        (o, v, s, tuning.tuned_run_dir(config, o, v, s, rate))
+        for o, v, s in training_jobs()
+        if (rate := choices[o][v]["learning_rate"]) is not None
+    ]
+
+
+def tuned_metrics(wildcards):
+    return [f"{directory}/metrics.json" for *_, directory in tuned_runs()]
+
+
+def tuned_benchmarks(wildcards):
+    return [
+        directory.replace("results/tuned/", "benchmarks/train_tuned/", 1) + ".tsv"
+        for *_, directory in tuned_runs()
+        if directory.startswith("results/tuned/")
+    ]
+
+
+def tuned_train_params(wildcards):
+    return {
+        **tuning.tuned_settings(config, wildcards.optimizer, float(wildcards.rate)),
+        "variant": wildcards.variant,
+        "seed": int(wildcards.seed),
+        "subset": data_subset(),
+    }
+
+
 def benchmark_files():
     return (
         ["benchmarks/mnist.tsv"]
