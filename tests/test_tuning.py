@@ -201,7 +201,8 @@ def test_section_renders_collapsed_diverged_missing_and_edge_states(comparison):
     )
     assert "| ninguna |" in text
     assert "Para Adadelta con la entrada sin escalar (0..255) ningún punto" in text
-    assert "en el borde de la rejilla para Adam" in text
+    assert "en un borde de su rejilla en 2 casos" in text
+    assert "- Adam con la entrada sin escalar (0..255): el punto menor." in text
     assert "desaparece la distancia al mejor de SGD" in text
     assert "misma tasa: mismos entrenamientos" in text
     assert "2 puntos para todos los optimizadores" in text

@@ -262,7 +262,7 @@ def test_a_grid_change_retrains_only_the_optimizers_whose_tuned_rate_changed(
     }
     assert jobs_of(planned, "train") == [] and jobs_of(planned, "train_tuned") == []
 
-    proc = built_report.snakemake("results/tuning/rates.json", root=workspace)
+    proc = built_report.snakemake("--", "results/tuning/rates.json", root=workspace)
     assert proc.returncode == 0, describe_failure(proc)
     after = tuning_choices(built_report, workspace)
     for variant in config["training"]["variants"]:
