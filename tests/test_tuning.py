@@ -208,7 +208,7 @@ def test_section_renders_collapsed_diverged_missing_and_edge_states(comparison):
     assert "2 puntos para todos los optimizadores" in text
     flat = " ".join(text.split())
     assert "La rejilla común va de 0.001 a 0.01; Adadelta (de 0.01 a 0.1) usa una rejilla" in flat
-    assert "{{" not in text and "{%" not in text
+    assert "{{" not in text and "{%" not in text and "#}" not in text
 
 
 def test_section_says_when_budgets_differ_and_nothing_sits_on_an_edge(comparison):
@@ -225,6 +225,7 @@ def test_section_says_when_budgets_differ_and_nothing_sits_on_an_edge(comparison
 
 def test_conclusion_follows_the_gaps(comparison):
     text = render_section("conclusion_justa.md.j2", comparison)
+    assert text.startswith("- **Con cada optimizador en su tasa ajustada**")
     assert "empatan en cabeza Adam y SGD" in text
     assert "SGD deja de quedar por detrás al ajustar" in text
     assert "era la tasa, no el\n  método" in text
@@ -238,3 +239,14 @@ def test_conclusion_follows_the_gaps(comparison):
     text = render_section("conclusion_justa.md.j2", comparison)
     assert "el mejor es Adam; SGD sigue por detrás incluso con su tasa ajustada" in text
     assert "El ajuste no cierra ninguna de las distancias" in text
+
+
+def test_a_remaining_gap_at_a_grid_edge_is_qualified(comparison):
+    raw = comparison["groups"]["raw"]
+    raw["gaps"] = {"vanish": [], "remain": ["SGD"], "appear": [], "stay_tied": ["Adam"]}
+    raw["tuned"] = {**raw["tuned"], "tied": ["Adam"], "behind": ["SGD"]}
+    text = " ".join(render_section("comparacion_justa.md.j2", comparison).split())
+    assert (
+        "por detrás incluso con su tasa ajustada SGD: esa diferencia sí es del optimizador" in text
+    )
+    assert "aunque la tasa de SGD quedó en un borde de la rejilla" in text

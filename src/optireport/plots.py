@@ -259,7 +259,7 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
                         capsize=3,
                         lw=1.4,
                     )
-            ax.set_xticks(range(len(optimizers)), optimizers, fontsize=9)
+            ax.set_xticks(range(len(optimizers)), optimizers, fontsize=9, rotation=30)
             ax.set_xlim(-0.6, len(optimizers) - 0.4)
             if row_index == 0:
                 ax.set_ylim(0, 1.02)
@@ -277,7 +277,7 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
             ls="",
             color="0.3",
             markerfacecolor="white",
-            label="tasa por defecto",
+            label="tasa configurada",
         ),
         Line2D([], [], marker="o", ls="", color="0.3", label="tasa ajustada"),
         Line2D([], [], color="0.3", lw=1.4, label="rango de las semillas"),
