@@ -139,6 +139,7 @@ def comparison():
     default += [training("SGD", "raw", s, 0.1135, share=1.0) for s in (1, 2, 3)]
     default += [training("Adadelta", "raw", s, 0.5) for s in (1, 2, 3)]
     default[-1]["diverged"] = True
+    default += [training("RMSprop", "raw", s, 0.098, diverged=True) for s in (1, 2, 3)]
     tuned = [{**run, "same_runs": True} for run in default[:3]]
     tuned += [training("SGD", "raw", s, a, same_runs=False) for s, a in ((1, 0.95), (2, 0.96))]
     budget = {
@@ -149,10 +150,11 @@ def comparison():
         "common_grid": [0.001, 0.01],
         "own_grids": {"Adadelta": [0.01, 0.1]},
     }
+    choices["RMSprop"] = {"raw": tuning.choose_rate([probe(0.001, None, True)])}
     return tuning.compare(
-        ["Adam", "SGD", "Adadelta"],
+        ["Adam", "SGD", "Adadelta", "RMSprop"],
         ["raw"],
-        {"Adam": 0.001, "SGD": 0.01, "Adadelta": 0.001},
+        {"Adam": 0.001, "SGD": 0.01, "Adadelta": 0.001, "RMSprop": 0.001},
         choices,
         default,
         tuned,
@@ -168,7 +170,14 @@ def test_compare_reports_every_state(comparison):
     assert rows["SGD"]["tuned"]["runs"] == 2
     assert rows["Adadelta"]["effect"] == "missing" and rows["Adadelta"]["tuned"] is None
     assert rows["Adadelta"]["default"]["diverged_runs"] == 1
-    assert comparison["no_rate"] == [{"optimizer": "Adadelta", "variant": "raw"}]
+    assert comparison["no_rate"] == [
+        {"optimizer": "Adadelta", "variant": "raw"},
+        {"optimizer": "RMSprop", "variant": "raw"},
+    ]
+    # Every run diverged: no test statistics, but the row and its count are there.
+    assert rows["RMSprop"]["default"]["test_accuracy"] is None
+    assert rows["RMSprop"]["default"]["diverged_runs"] == 3
+    assert rows["RMSprop"]["effect"] == "missing"
     assert comparison["on_edge"] == [
         {"optimizer": "Adam", "variant": "raw", "edge": "low"},
         {"optimizer": "SGD", "variant": "raw", "edge": "low"},
@@ -176,7 +185,8 @@ def test_compare_reports_every_state(comparison):
     raw = comparison["groups"]["raw"]
     assert raw["default"]["tied"] == ["Adam"] and raw["tuned"]["tied"] == ["Adam", "SGD"]
     assert raw["gaps"]["vanish"] == ["SGD"]
-    assert raw["tuned"]["missing"] == ["Adadelta"]
+    assert raw["tuned"]["missing"] == ["Adadelta", "RMSprop"]
+    assert raw["default"]["missing"] == ["RMSprop"]
 
 
 def render_section(name, comparison, **training):
@@ -200,7 +210,13 @@ def test_section_renders_collapsed_diverged_missing_and_edge_states(comparison):
         "| sin datos | sin datos |" in text
     )
     assert "| ninguna |" in text
-    assert "Para Adadelta con la entrada sin escalar (0..255) ningún punto" in text
+    assert (
+        "| RMSprop | sin escalar (0..255) | —; diverge en 3 de 3 | sin datos | sin datos |" in text
+    )
+    assert (
+        "Para Adadelta con la entrada sin escalar (0..255) y RMSprop con la entrada sin "
+        "escalar (0..255) ningún punto" in " ".join(text.split())
+    )
     assert "en un borde de su rejilla en 2 casos" in text
     assert "- Adam con la entrada sin escalar (0..255): el punto menor." in text
     assert "desaparece la distancia al mejor de SGD" in text

@@ -213,7 +213,7 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
         row[side]["test_accuracy"]["min"]
         for row in rows
         for side in ("default", "tuned")
-        if row[side] and row[side]["test_accuracy"]["median"] >= 0.5
+        if row[side] and row[side]["test_accuracy"] and row[side]["test_accuracy"]["median"] >= 0.5
     ]
     zoom_low = max(0.0, min(lows, default=0.5) - 0.01)
     fig, axes = plt.subplots(
@@ -233,7 +233,7 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
                 row = in_variant.get(name)
                 for side, offset in offsets.items():
                     result = row and row[side]
-                    if not result:
+                    if not result or not result["test_accuracy"]:
                         if row_index == 0:
                             ax.text(
                                 x + offset,

@@ -139,8 +139,11 @@ def gap_changes(default: Mapping, tuned: Mapping) -> dict:
 
 
 def _outcome(group: Mapping | None) -> dict | None:
-    """The part of an ``aggregate`` row the comparison shows, or None without results."""
-    if group is None or group["test_accuracy"] is None:
+    """The part of an ``aggregate`` row the comparison shows, or None without runs.
+
+    ``test_accuracy`` is None when every run diverged (their test figures do not count).
+    """
+    if group is None:
         return None
     return {
         "test_accuracy": group["test_accuracy"],
@@ -149,6 +152,10 @@ def _outcome(group: Mapping | None) -> dict | None:
         "diverged_runs": group["diverged_runs"],
         "collapsed_runs": group["collapsed_runs"],
     }
+
+
+def _accuracy(outcome: Mapping | None) -> Mapping | None:
+    return outcome["test_accuracy"] if outcome else None
 
 
 def compare(
@@ -186,22 +193,14 @@ def compare(
                     "same_runs": same_runs,
                     "default": default,
                     "tuned": tuned,
-                    "effect": tuning_effect(
-                        default and default["test_accuracy"],
-                        tuned and tuned["test_accuracy"],
-                        same_runs,
-                    ),
+                    "effect": tuning_effect(_accuracy(default), _accuracy(tuned), same_runs),
                 }
             )
     groups = {}
     for variant in variants:
         in_variant = [row for row in rows if row["variant"] == variant]
-        default_top = top_group(
-            {r["optimizer"]: r["default"] and r["default"]["test_accuracy"] for r in in_variant}
-        )
-        tuned_top = top_group(
-            {r["optimizer"]: r["tuned"] and r["tuned"]["test_accuracy"] for r in in_variant}
-        )
+        default_top = top_group({r["optimizer"]: _accuracy(r["default"]) for r in in_variant})
+        tuned_top = top_group({r["optimizer"]: _accuracy(r["tuned"]) for r in in_variant})
         groups[variant] = {
             "default": default_top,
             "tuned": tuned_top,
