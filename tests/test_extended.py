@@ -42,11 +42,14 @@ def test_extended_dry_run_plans_the_expected_jobs(schema: dict, tmp_path: Path) 
     optimizers = len(catalogue(schema))
     scaled = {
         "train": optimizers * VARIANTS * SEEDS,  # 240
-        "lr_probe": optimizers,  # one job runs an optimizer's whole grid
+        "lr_probe": optimizers * VARIANTS,  # one job runs a whole grid, per input variant
         "gd_run": GD_RUNS,
         "gd_run_figure": GD_RUNS,
     }
     assert {rule: counts[rule] for rule in scaled} == scaled
+    # The tuned trainings (at most one per main training) are only known once the tune
+    # checkpoint has chosen the rates: a dry run plans none of them.
+    assert counts.pop("train_tuned", 0) == 0
     # Everything else (data, figures, summary, document, render, all) is one job per study.
     others = {rule: n for rule, n in counts.items() if rule not in scaled}
     assert others and set(others.values()) == {1}, others

@@ -363,6 +363,32 @@ def test_no_ranking_word_beyond_what_the_seeds_support(summary: dict, page: Html
         assert "quedan en cabeza" in text, "a tie at the top must be stated as such"
 
 
+def test_fair_comparison_tables_match_the_summary(summary: dict, page: HtmlDocument) -> None:
+    """Every optimizer and input, its chosen rate and both test accuracies, as computed."""
+    fair = summary["fair_comparison"]
+    config = summary["config"]
+    assert len(fair["rows"]) == len(config["optimizers"]) * len(config["training"]["variants"])
+    header, *rates = page.tables["tbl-tasas-elegidas"]
+    chosen = header.index("Tasa ajustada")
+    assert len(rates) == len(fair["rows"])
+    for cells, row in zip(rates, fair["rows"], strict=True):
+        rate = row["choice"]["learning_rate"]
+        assert cells[chosen].startswith(f"{rate:.3g}" if rate is not None else "ninguna")
+    header, *results = page.tables["tbl-justa"]
+    assert len(results) == len(fair["rows"])
+    for cells, row in zip(results, fair["rows"], strict=True):
+        for side, column in (("default", "Tasa configurada"), ("tuned", "Tasa ajustada")):
+            outcome = row[side]
+            expected = f"{outcome['test_accuracy']['median']:.4f}" if outcome else "sin datos"
+            assert cells[header.index(column)].startswith(expected), (row["optimizer"], side)
+    # A tuned training at the configured rate is the main training itself, never a copy;
+    # at another rate it is a job of its own, under results/tuned/.
+    for run in fair["trainings"]:
+        configured = config["optimizers"][run["optimizer"]]["args"]["learning_rate"]
+        assert run["same_runs"] == (run["learning_rate"] == configured), run
+        assert run["run_dir"].startswith("results/train/" if run["same_runs"] else "results/tuned/")
+
+
 def test_cross_references_resolve_in_html_and_pdf(
     qmd: str, page: HtmlDocument, pdf_text: str
 ) -> None:

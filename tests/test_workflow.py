@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
-from optireport.config import gd_run_name
+from optireport import config as cfg
+from optireport.config import gd_run_name, lr_grid
 
 if TYPE_CHECKING:  # imported by pytest itself, as a plugin, so that its asserts are rewritten
     from fixtures_build import BuiltReport, Job
@@ -181,9 +182,18 @@ def test_changing_sgd_learning_rate_retrains_only_sgd(
     for job in jobs_of(jobs, "train"):
         assert "params" in job.reason.lower(), job
     # The learning-rate probes replace the learning rate with their grid value, so their
-    # parameters, and therefore their results, do not depend on the configured rate.
-    assert jobs_of(jobs, "lr_probe") == []
-    assert rules_of(jobs) == downstream("train")
+    # parameters, and therefore their results and the tuning, do not depend on the configured
+    # rate. Where SGD's tuned rate was the old configured one, its tuned trainings were the
+    # main ones: now they need their own jobs, at that same rate.
+    assert jobs_of(jobs, "lr_probe") == [] and jobs_of(jobs, "tune") == []
+    choices = tuning_choices(built_report)["SGD"]
+    assert tuned_keys(jobs) == {
+        ("SGD", variant, cfg.lr_probe_name(old_rate)[2:], str(seed))
+        for variant in config["training"]["variants"]
+        if choices[variant]["learning_rate"] == old_rate
+        for seed in config["training"]["seeds"]
+    }
+    assert rules_of(jobs) - {"train_tuned"} == downstream("train")
 
 
 def test_changing_another_sgd_argument_also_reruns_its_probes(
@@ -198,12 +208,77 @@ def test_changing_another_sgd_argument_also_reruns_its_probes(
     jobs = built_report.dry_run()
 
     assert train_keys(jobs) == expected_training(config, "SGD")
-    # One job runs SGD's whole grid.
+    # One job per input variant runs SGD's whole grid.
     probes = jobs_of(jobs, "lr_probe")
-    assert [(job.wildcards["optimizer"], job.outputs) for job in probes] == [
-        ("SGD", ("results/lr/SGD",))
+    assert sorted((job.wildcards["optimizer"], job.outputs) for job in probes) == [
+        ("SGD", (f"results/lr/{variant}/SGD",))
+        for variant in sorted(config["training"]["variants"])
     ]
+    # The tuned trainings wait for the tune checkpoint, which reruns with SGD's grids.
     assert rules_of(jobs) == downstream("train") | downstream("lr_probe")
+
+
+def tuning_choices(built: BuiltReport, root: Path | None = None) -> dict:
+    rates = (root or built.root) / "results" / "tuning" / "rates.json"
+    return json.loads(rates.read_text(encoding="utf-8"))["choices"]
+
+
+def tuned_keys(jobs: list[Job]) -> set[tuple[str, str, str, str]]:
+    return {
+        tuple(job.wildcards[k] for k in ("optimizer", "variant", "rate", "seed"))
+        for job in jobs_of(jobs, "train_tuned")
+    }
+
+
+def test_a_grid_change_retrains_only_the_optimizers_whose_tuned_rate_changed(
+    workspace: Path, built_report: BuiltReport
+) -> None:
+    """Tuned trainings depend on the grid only through the chosen rate's value.
+
+    SGD's grid moves by half a decade, so every point, and its choice, is new. Adam's grid
+    gains one diverging point (1.0) and keeps its choice. The grids run for real (their
+    choice is data), then a dry-run lists what the new choices require.
+    """
+    from fixtures_build import describe_failure
+
+    config = effective_config(built_report)
+    before = tuning_choices(built_report)
+    low = config["lr_sensitivity"]["min"] * 10**0.5
+    high = config["lr_sensitivity"]["max"] * 10**0.5
+
+    def change(data: dict) -> None:
+        data["optimizers"]["SGD"]["lr_grid"] = {"min": low, "max": high}
+        adam_points = len(lr_grid(config, "Adam")) + 1
+        data["optimizers"]["Adam"]["lr_grid"] = {"max": 1.0, "points": adam_points}
+
+    edit_yaml(workspace / "config" / "config.yaml", change)
+    planned = built_report.dry_run(root=workspace)
+    assert {
+        (j.wildcards["optimizer"], j.wildcards["variant"]) for j in jobs_of(planned, "lr_probe")
+    } == {
+        (optimizer, variant)
+        for optimizer in ("SGD", "Adam")
+        for variant in config["training"]["variants"]
+    }
+    assert jobs_of(planned, "train") == [] and jobs_of(planned, "train_tuned") == []
+
+    proc = built_report.snakemake("--", "results/tuning/rates.json", root=workspace)
+    assert proc.returncode == 0, describe_failure(proc)
+    after = tuning_choices(built_report, workspace)
+    for variant in config["training"]["variants"]:
+        assert after["Adam"][variant]["learning_rate"] == before["Adam"][variant]["learning_rate"]
+        assert after["SGD"][variant]["learning_rate"] not in before["SGD"][variant]["grid"]
+    for name in config["optimizers"]:
+        if name not in ("SGD", "Adam"):
+            assert after[name] == before[name], name
+
+    jobs = built_report.dry_run(root=workspace)
+    assert tuned_keys(jobs) == {
+        ("SGD", variant, cfg.lr_probe_name(after["SGD"][variant]["learning_rate"])[2:], str(seed))
+        for variant in config["training"]["variants"]
+        for seed in config["training"]["seeds"]
+    }
+    assert jobs_of(jobs, "train") == [] and jobs_of(jobs, "lr_probe") == []
 
 
 def test_changing_a_template_rerenders_only_the_document(

@@ -161,11 +161,16 @@ def gd_run_name(run: dict) -> str:
     )
 
 
-def lr_grid(config: dict, optimizer: str) -> list[float]:
-    """The optimizer's log-spaced learning-rate grid, rounded to 3 significant digits."""
-    grid = {**config["lr_sensitivity"], **config["optimizers"][optimizer].get("lr_grid", {})}
-    values = np.logspace(np.log10(grid["min"]), np.log10(grid["max"]), int(grid["points"]))
+def log_grid(low: float, high: float, points: int) -> list[float]:
+    """``points`` log-spaced values from ``low`` to ``high``, rounded to 3 significant digits."""
+    values = np.logspace(np.log10(low), np.log10(high), int(points))
     return [float(f"{v:.3g}") for v in values]
+
+
+def lr_grid(config: dict, optimizer: str) -> list[float]:
+    """The optimizer's learning-rate grid: its own ``lr_grid`` keys over ``lr_sensitivity``."""
+    grid = {**config["lr_sensitivity"], **config["optimizers"][optimizer].get("lr_grid", {})}
+    return log_grid(grid["min"], grid["max"], grid["points"])
 
 
 def training_settings(config: dict, optimizer: str) -> dict:

@@ -284,3 +284,90 @@ def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path
     ax.set_ylim(-len(layers) + 0.5, 0.5)
     ax.axis("off")
     save(fig, path)
+
+
+def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, str], path) -> None:
+    """Test accuracy at the configured and at the tuned rate: median (marker) and seed range.
+
+    One column per input variant; the top row spans 0 to 1, the bottom row zooms into the
+    range of the results so that overlapping ranges can be told apart. ``rows`` are the
+    ``tuning.compare`` rows; a missing result is written as «sin datos».
+    """
+    variants = list(dict.fromkeys(row["variant"] for row in rows))
+    optimizers = list(dict.fromkeys(row["optimizer"] for row in rows))
+    colors = palette.colors(optimizers)
+    lows = [
+        row[side]["test_accuracy"]["min"]
+        for row in rows
+        for side in ("default", "tuned")
+        if row[side] and row[side]["test_accuracy"] and row[side]["test_accuracy"]["median"] >= 0.5
+    ]
+    zoom_low = max(0.0, min(lows, default=0.5) - 0.01)
+    fig, axes = plt.subplots(
+        2,
+        len(variants),
+        figsize=(6.5, 5.6),
+        squeeze=False,
+        sharex=True,
+        layout="constrained",
+        height_ratios=[1, 1.3],
+    )
+    offsets = {"default": -0.17, "tuned": 0.17}
+    for column, variant in enumerate(variants):
+        in_variant = {row["optimizer"]: row for row in rows if row["variant"] == variant}
+        for row_index, ax in enumerate(axes[:, column]):
+            for x, name in enumerate(optimizers):
+                row = in_variant.get(name)
+                for side, offset in offsets.items():
+                    result = row and row[side]
+                    if not result or not result["test_accuracy"]:
+                        if row_index == 0:
+                            ax.text(
+                                x + offset,
+                                0.5,
+                                "sin datos",
+                                rotation=90,
+                                fontsize=7,
+                                ha="center",
+                                va="center",
+                                color="0.4",
+                            )
+                        continue
+                    stats = result["test_accuracy"]
+                    filled = side == "tuned"
+                    ax.errorbar(
+                        x + offset,
+                        stats["median"],
+                        yerr=[[stats["median"] - stats["min"]], [stats["max"] - stats["median"]]],
+                        fmt="o" if filled else "o",
+                        color=colors[name],
+                        markerfacecolor=colors[name] if filled else "white",
+                        markersize=6,
+                        capsize=3,
+                        lw=1.4,
+                    )
+            ax.set_xticks(range(len(optimizers)), optimizers, fontsize=9, rotation=30)
+            ax.set_xlim(-0.6, len(optimizers) - 0.4)
+            if row_index == 0:
+                ax.set_ylim(0, 1.02)
+                ax.set_title(variant_labels[variant], fontsize=10)
+            else:
+                ax.set_ylim(zoom_low, 1.0)
+        axes[0, column].axhspan(zoom_low, 1.0, color="0.85", alpha=0.4, lw=0)
+    axes[0, 0].set_ylabel("Exactitud en prueba")
+    axes[1, 0].set_ylabel("Detalle de la zona sombreada")
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color="0.3",
+            markerfacecolor="white",
+            label="tasa configurada",
+        ),
+        Line2D([], [], marker="o", ls="", color="0.3", label="tasa ajustada"),
+        Line2D([], [], color="0.3", lw=1.4, label="rango de las semillas"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    save(fig, path)

@@ -1,4 +1,5 @@
 # Config validation and the helpers that turn the config into job lists and params.
+import json
 import sys
 from pathlib import Path
 
@@ -6,6 +7,7 @@ import yaml
 from snakemake.utils import validate
 
 from optireport import config as cfg
+from optireport import tuning
 
 SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
 
@@ -65,7 +67,7 @@ def train_params(wildcards):
 
 
 def lr_probe_params(wildcards):
-    """The optimizer's settings, the probe's epochs, variant and seed, and its grid."""
+    """The optimizer's settings, the probe's epochs and seed, the variant, and its grid."""
     probe = config["lr_sensitivity"]
     settings = cfg.training_settings(config, wildcards.optimizer)
     # The grid replaces the configured rate, and the probes report no time to target:
@@ -75,7 +77,7 @@ def lr_probe_params(wildcards):
     return {
         **settings,
         "epochs": int(probe["epochs"]),
-        "variant": str(probe["variant"]),
+        "variant": wildcards.variant,
         "seed": int(probe["seed"]),
         "subset": data_subset(),
         "learning_rates": {
@@ -99,6 +101,15 @@ def training_dirs():
     return [f"results/train/{o}/{v}/seed{s}" for o, v, s in training_jobs()]
 
 
+def tuning_grids():
+    """(variant, optimizer) of every learning-rate grid: one per training variant."""
+    return [(variant, optimizer) for variant in VARIANTS for optimizer in OPTIMIZERS]
+
+
+def lr_probe_names(optimizer):
+    return [cfg.lr_probe_name(lr) for lr in cfg.lr_grid(config, optimizer)]
+
+
 def lr_probe_runs():
     """(optimizer, probe directory name) of every sensitivity training, in config order."""
     return [
@@ -108,11 +119,51 @@ def lr_probe_runs():
     ]
 
 
+def tuning_choices():
+    """The tune checkpoint's choice per optimizer and variant (read after it has run)."""
+    with open(checkpoints.tune.get().output[0], encoding="utf-8") as handle:
+        return json.load(handle)["choices"]
+
+
+def tuned_runs():
+    """(optimizer, variant, seed, directory) of every tuned training, in config order.
+
+    A tuned training at a rate that a main training already uses is that training's directory.
+    """
+    choices = tuning_choices()
+    return [
+        (o, v, s, tuning.tuned_run_dir(config, o, v, s, rate))
+        for o, v, s in training_jobs()
+        if (rate := choices[o][v]["learning_rate"]) is not None
+    ]
+
+
+def tuned_metrics(wildcards):
+    return [f"{directory}/metrics.json" for *_, directory in tuned_runs()]
+
+
+def tuned_benchmarks(wildcards):
+    return [
+        directory.replace("results/tuned/", "benchmarks/train_tuned/", 1) + ".tsv"
+        for *_, directory in tuned_runs()
+        if directory.startswith("results/tuned/")
+    ]
+
+
+def tuned_train_params(wildcards):
+    return {
+        **tuning.tuned_settings(config, wildcards.optimizer, float(wildcards.rate)),
+        "variant": wildcards.variant,
+        "seed": int(wildcards.seed),
+        "subset": data_subset(),
+    }
+
+
 def benchmark_files():
     return (
         ["benchmarks/mnist.tsv"]
         + [f"benchmarks/train/{o}/{v}/seed{s}.tsv" for o, v, s in training_jobs()]
-        + [f"benchmarks/lr_probe/{o}.tsv" for o in OPTIMIZERS]
+        + [f"benchmarks/lr_probe/{v}/{o}.tsv" for v, o in tuning_grids()]
     )
 
 
@@ -164,5 +215,6 @@ FIGURES = [
     "report/figures/variants.svg",
     "report/figures/lr_sensitivity.svg",
     "report/figures/predictions.svg",
+    "report/figures/fair_comparison.svg",
     "report/figures/rulegraph.svg",
 ]

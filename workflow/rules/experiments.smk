@@ -1,5 +1,6 @@
-# Learning-rate sensitivity: short trainings over a log grid. One job per optimizer runs its
-# whole grid (TensorFlow starts once), one subdirectory per rate: results/lr/Adam/lr0.001/.
+# Learning-rate grids: short trainings over a log grid, for the sensitivity section and for
+# tuning. One job per input variant and optimizer runs its whole grid (TensorFlow starts
+# once), one subdirectory per rate: results/lr/raw/Adam/lr0.001/.
 
 
 rule lr_probe:
@@ -8,11 +9,11 @@ rule lr_probe:
         code("data"),
         code("training"),
     output:
-        directory("results/lr/{optimizer}"),
+        directory("results/lr/{variant}/{optimizer}"),
     log:
-        "logs/lr_probe/{optimizer}.log",
+        "logs/lr_probe/{variant}/{optimizer}.log",
     benchmark:
-        "benchmarks/lr_probe/{optimizer}.tsv"
+        "benchmarks/lr_probe/{variant}/{optimizer}.tsv"
     conda:
         ENV
     threads: config["training"]["threads"]

@@ -7,8 +7,14 @@ rule summary:
         gd_runs=expand("results/gd/runs/{run}.json", run=GD_RUNS),
         gd_variants="results/gd/variants.json",
         trainings=[f"{d}/metrics.json" for d in training_dirs()],
-        lr_probes=expand("results/lr/{optimizer}", optimizer=OPTIMIZERS),
+        lr_probes=expand(
+            "results/lr/{variant}/{optimizer}",
+            variant=config["lr_sensitivity"]["variant"],
+            optimizer=OPTIMIZERS,
+        ),
+        fair_comparison="results/tuning/comparison.json",
         benchmarks=benchmark_files(),
+        tuned_benchmarks=tuned_benchmarks,
         model_summary=f"{training_dirs()[0]}/summary.txt",
         code=code("summary"),
     output:

@@ -68,7 +68,8 @@ result = {
         "n_params": first_training["n_params"],
         "summary_text": Path(inputs.model_summary).read_text(encoding="utf-8").rstrip(),
     },
-    "rule_times": summary.rule_times(inputs.benchmarks),
+    "fair_comparison": summary.read_json(inputs.fair_comparison),
+    "rule_times": summary.rule_times([*inputs.benchmarks, *inputs.tuned_benchmarks]),
     "config": params.config,
     "environment": {
         "python": platform.python_version(),

@@ -1,0 +1,82 @@
+# Fair comparison: each optimizer's learning rate chosen on validation data from its grid
+# (checkpoint tune), then the main trainings repeated at that rate. A tuned training has the
+# chosen rate in its path, so it depends on the choice only through the rate's value.
+
+
+checkpoint tune:
+    input:
+        probes=[f"results/lr/{v}/{o}" for v, o in tuning_grids()],
+        code=code("tuning"),
+    output:
+        "results/tuning/rates.json",
+    log:
+        "logs/tuning/tune.log",
+    conda:
+        ENV
+    params:
+        grids=[[o, v, lr_probe_names(o)] for v, o in tuning_grids()],
+    script:
+        "../scripts/tune.py"
+
+
+rule train_tuned:
+    input:
+        "results/data/mnist.npz",
+        code("data"),
+        code("training"),
+    output:
+        **training_outputs("results/tuned/{optimizer}/{variant}/lr{rate}/seed{seed}"),
+    log:
+        "logs/train_tuned/{optimizer}/{variant}/lr{rate}/seed{seed}.log",
+    benchmark:
+        "benchmarks/train_tuned/{optimizer}/{variant}/lr{rate}/seed{seed}.tsv"
+    wildcard_constraints:
+        rate=r"[0-9][0-9.e+-]*",
+    conda:
+        ENV
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=train_mem_mb,
+        runtime=train_runtime_min,
+    params:
+        settings=tuned_train_params,
+    script:
+        "../scripts/train.py"
+
+
+rule fair_comparison:
+    input:
+        rates="results/tuning/rates.json",
+        default=[f"{d}/metrics.json" for d in training_dirs()],
+        tuned=tuned_metrics,
+        code=code("tuning"),
+    output:
+        "results/tuning/comparison.json",
+    log:
+        "logs/tuning/fair_comparison.log",
+    conda:
+        ENV
+    params:
+        trainings=[[o, v, s] for o, v, s in training_jobs()],
+        config=config,
+    script:
+        "../scripts/fair_comparison.py"
+
+
+rule fair_comparison_figure:
+    input:
+        "results/tuning/comparison.json",
+        figure_code("plots"),
+    output:
+        report(
+            "report/figures/fair_comparison.svg",
+            caption="../report/fair_comparison.rst",
+            category="Experimentos",
+            labels={"figura": "comparación justa"},
+        ),
+    log:
+        "logs/tuning/fair_comparison_figure.log",
+    conda:
+        ENV
+    script:
+        "../scripts/fair_comparison_figure.py"

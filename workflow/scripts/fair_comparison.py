@@ -1,0 +1,38 @@
+"""Rule fair_comparison: tuned against configured learning rates, from the runs' metrics."""
+
+from optireport import summary, tuning
+from optireport.joblog import redirect_to_log
+
+redirect_to_log(snakemake.log[0])
+
+config = snakemake.params.config
+choices = summary.read_json(snakemake.input.rates)["choices"]
+jobs = snakemake.params.trainings
+default, tuned = [], []
+for optimizer, variant, seed in jobs:
+    main_dir = f"results/train/{optimizer}/{variant}/seed{seed}"
+    default.append(
+        summary.training_entry(
+            summary.read_json(f"{main_dir}/metrics.json"), optimizer, variant, seed
+        )
+    )
+    rate = choices[optimizer][variant]["learning_rate"]
+    if rate is None:
+        continue
+    run_dir = tuning.tuned_run_dir(config, optimizer, variant, seed, rate)
+    entry = summary.training_entry(
+        summary.read_json(f"{run_dir}/metrics.json"), optimizer, variant, seed
+    )
+    tuned.append({**entry, "run_dir": run_dir, "same_runs": run_dir == main_dir})
+
+optimizers = list(config["optimizers"])
+result = tuning.compare(
+    optimizers,
+    list(config["training"]["variants"]),
+    {name: spec["args"]["learning_rate"] for name, spec in config["optimizers"].items()},
+    choices,
+    default,
+    tuned,
+    tuning.budget(config, optimizers),
+)
+summary.write_json({**result, "trainings": tuned}, snakemake.output[0])
