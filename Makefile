@@ -17,7 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# A run killed with kill -9 or by a power cut leaves the directory locked: the lock is removed
+# when no Snakemake process works here any more, otherwise the reason is explained.
 report: $(VENV)/.installed
+	$(BIN)/python -m optireport.locks
 	$(BIN)/snakemake $(SNAKEMAKE_ARGS)
 
 test: $(VENV)/.installed

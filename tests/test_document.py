@@ -86,6 +86,8 @@ def test_state_filters_say_what_is_missing():
     assert document.median(None) is None
     assert document.median({"median": 0.5, "min": 0.4, "max": 0.6, "n": 2}) == 0.5
     assert document.epoch(None) == "—" and document.epoch(4.5) == "4"
+    assert document.spread(None) == "—"
+    assert document.spread({"median": 0.5, "min": 0.25, "max": 1, "n": 3}, 2) == "0.50 [0.25, 1.00]"
     assert document.signed(None) == "—" and document.signed(0.01234) == "+0.0123"
     assert document.target_cell(None) == "no lo alcanza"
     assert document.target_cell({"median": 42.26}) == "42.3 s"

@@ -6,6 +6,8 @@ import pytest
 
 from optireport import summary
 
+HISTORY = "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n1,1.0,0.5,1.0,0.5,1.0\n"
+
 
 def entry(
     optimizer,
@@ -135,6 +137,49 @@ def test_rule_times_group_benchmark_files_by_rule(tmp_path, monkeypatch):
         "mean_seconds": 30.0,
     }
     assert times["mnist"]["jobs"] == 1
+    # A resumed training: its interrupted attempt's seconds count in the total.
+    resumed = {"benchmarks/train/SGD/raw/seed1.tsv": 15.0}
+    times = {row["rule"]: row for row in summary.rule_times(list(files), resumed)}
+    assert times["train"]["total_seconds"] == 75.0
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("garbage\n", "línea 1: se esperaban las columnas"),
+        (HISTORY + "2,garbage,0.5,1.0,0.5,1.0\n", "línea 3: could not convert"),
+        (HISTORY + "2,1.0\n", "línea 3: número de valores distinto"),
+    ],
+)
+def test_damaged_history_names_the_file_and_the_fix(tmp_path, text, problem):
+    path = tmp_path / "results" / "train" / "SGD" / "raw" / "seed1" / "history.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    with pytest.raises(summary.ResultError) as caught:
+        summary.read_history(path)
+    message = str(caught.value)
+    assert f"{path} está dañado ({problem}" in message
+    assert f"--forcerun {path.parent}/metrics.json" in message
+
+
+def test_history_is_read_as_floats(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(HISTORY + "2,nan,0.5,,0.5,1.0\n")
+    rows = summary.read_history(path)
+    assert rows[0] == {
+        "epoch": 1.0,
+        "loss": 1.0,
+        "accuracy": 0.5,
+        "val_loss": 1.0,
+        "val_accuracy": 0.5,
+        "seconds": 1.0,
+    }
+    assert math.isnan(rows[1]["loss"]) and math.isnan(rows[1]["val_loss"])
+
+
+def test_a_damaged_probe_history_names_its_optimizer_folder():
+    path = summary.Path("results/lr/raw/SGD/lr0.01/history.csv")
+    assert summary.rerun_target(path) == "results/lr/raw/SGD"
 
 
 def test_write_json_refuses_nan(tmp_path):
@@ -260,7 +305,7 @@ def test_diverged_runs_are_neither_collapsed_nor_in_the_test_statistics():
         {"SGD": 50.0, "Adam": 0.001},
     )
     assert found["rankings"]["raw"] == ["Adam"]
-    assert found["unranked"]["raw"] == ["SGD"]
+    assert found["unranked"]["raw"] == found["always_diverged"]["raw"] == ["SGD"]
     assert found["lead_within_spread"]["raw"] is False
     assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
 

@@ -143,6 +143,24 @@ def check_config(config: dict, schema: dict) -> None:
         )
 
 
+def path_problems(workdir: Path, interpreter: str) -> list[str]:
+    """Paths Snakemake cannot run ``script:`` rules from: it leaves them unquoted (#2645)."""
+    problems = []
+    for what, path in (
+        ("La carpeta del proyecto", workdir),
+        ("El intérprete de Python", interpreter),
+    ):
+        if any(character.isspace() for character in str(path)):
+            problems.append(
+                f"{what}, «{path}», contiene espacios. Snakemake no pone entre comillas esa "
+                "ruta al ejecutar las reglas con scripts, y todas fallarían (después de borrar "
+                "sus resultados anteriores). Mueva o clone el proyecto en una ruta sin "
+                "espacios (por ejemplo ~/optimizadores) y vuelva a ejecutarlo; no se ha "
+                "ejecutado ninguna tarea."
+            )
+    return problems
+
+
 def format_number(value: float) -> str:
     """Short, stable text for a number inside a file name: 0.01 -> '0.01', 1e-4 -> '0.0001'."""
     return np.format_float_positional(float(value), trim="-")

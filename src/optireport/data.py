@@ -15,6 +15,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
+import os
 import pickle
 import subprocess
 import sys
@@ -23,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from optireport import atomic
 
 ARRAY_NAMES = ("x_train", "y_train", "x_test", "y_test")
 
@@ -164,18 +168,89 @@ def load_mnist(
 
 
 def save_npz(arrays: dict[str, np.ndarray], path: Path) -> None:
-    """Write the arrays atomically (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "wb") as handle:
-        np.savez_compressed(handle, **{name: arrays[name] for name in ARRAY_NAMES})
-    partial.replace(path)
+    """Write the arrays as a compressed ``.npz``, atomically and durably.
+
+    Unlike ``np.savez_compressed``, every member has a fixed date, so the same arrays always
+    give the same bytes: a damaged copy can be rebuilt identical to the one recorded.
+    """
+    with (
+        atomic.replacing(path) as temporary,
+        zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for name in ARRAY_NAMES:
+            member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(member, "w", force_zip64=True) as handle:
+                np.lib.format.write_array(handle, np.asarray(arrays[name]), allow_pickle=False)
+
+
+def file_record(path: Path) -> dict:
+    """Size, modification time and SHA-256 of a file, to recognise it later."""
+    stat = path.stat()
+    return {"bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": file_digest(path)}
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def npz_damage(npz: Path, info: Path) -> str | None:
+    """Why ``npz`` is not the file the ``mnist`` rule recorded in ``info``; None if it is.
+
+    Cheap when nothing changed (size and time match); the file is hashed only otherwise.
+    """
+    if not npz.is_file() or not info.is_file():
+        return None  # Snakemake itself rebuilds a missing output
+    try:
+        record = json.loads(info.read_text(encoding="utf-8"))["npz"]
+    except (ValueError, KeyError, TypeError):
+        return None  # written before the record existed, or damaged: rebuilt with its rule
+    stat = npz.stat()
+    if stat.st_size == record["bytes"] and stat.st_mtime_ns == record["mtime_ns"]:
+        return None
+    if stat.st_size != record["bytes"]:
+        return f"mide {stat.st_size} bytes en vez de {record['bytes']}"
+    if file_digest(npz) != record["sha256"]:
+        return "su suma SHA-256 no es la registrada"
+    return None
+
+
+def repair_npz(
+    npz: Path, info: Path, mnist_file: Path | None, resources: Path, log: Callable[[str], None]
+) -> None:
+    """Rebuild a damaged ``npz`` identical to the recorded one, with its recorded time.
+
+    The arrays are verified against MNIST's digests, so every result computed from the old
+    file stays valid: with the recorded time restored, Snakemake reruns nothing. Raises
+    DataError (in Spanish, with what to delete) when MNIST cannot be obtained.
+    """
+    record = json.loads(info.read_text(encoding="utf-8"))["npz"]
+    arrays, _ = load_mnist(mnist_file, resources, log)
+    save_npz(arrays, npz)
+    if file_digest(npz) != record["sha256"]:
+        # Same arrays, other bytes (another zlib): record the new file, keep info's time.
+        info_time = info.stat().st_mtime_ns
+        described = json.loads(info.read_text(encoding="utf-8"))
+        described["npz"] = {**file_record(npz), "mtime_ns": record["mtime_ns"]}
+        atomic.write_json(info, described, indent=2)
+        os.utime(info, ns=(info_time, info_time))
+    os.utime(npz, ns=(record["mtime_ns"], record["mtime_ns"]))
 
 
 def load_subset(path, n_train: int | None, n_test: int | None) -> dict:
-    """The four arrays of the ``.npz`` at ``path``, cut to their first examples by ``subset``."""
-    with np.load(path) as npz:
-        return subset({name: npz[name] for name in ARRAY_NAMES}, n_train, n_test)
+    """The four verified arrays of the ``.npz`` at ``path``, cut to their first examples."""
+    try:
+        arrays = from_npz(Path(path))
+        verify(arrays, str(path))
+    except Exception as error:
+        raise DataError(
+            f"{path} está dañado ({error}). Vuelva a ejecutar snakemake: al empezar lo "
+            f"reconstruye desde las fuentes de MNIST. Si no puede, borre {path} y "
+            f"{Path(path).with_suffix('.json')} para que la regla mnist lo cree de nuevo "
+            "(los entrenamientos se repetirán)."
+        ) from error
+    return subset(arrays, n_train, n_test)
 
 
 def subset(arrays: dict[str, np.ndarray], n_train: int | None, n_test: int | None) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from optireport import gd, wording
+from optireport import atomic, gd, wording
 from optireport import summary as summary_module
 from optireport.gd import METHOD_NAMES
 
@@ -96,6 +96,14 @@ def method_phrase(method: str) -> str:
 def median(stats: dict | None) -> float | None:
     """The median of a statistics record from the summary; None when no run gave a value."""
     return stats["median"] if stats else None
+
+
+def spread(stats: dict | None, digits: int = 4) -> str:
+    """«median [min, max]» of a statistics record; an em dash when no run gave a value."""
+    if not stats:
+        return "—"
+    low, high = decimal(stats["min"], digits), decimal(stats["max"], digits)
+    return f"{decimal(stats['median'], digits)} [{low}, {high}]"
 
 
 def epoch(value: float | None) -> str:
@@ -187,6 +195,7 @@ def environment(templates: Path) -> jinja2.Environment:
         yaml=to_yaml,
         method_name=lambda method: METHOD_NAMES.get(method, method),
         median=median,
+        spread=spread,
         epoch=epoch,
         signed=signed,
         target_cell=target_cell,
@@ -264,6 +273,4 @@ def context(summary: dict) -> dict:
 def write_document(summary: dict, templates: Path, output: Path, root: str = "informe.qmd.j2"):
     """Render ``root`` with the summary and write it atomically to ``output``."""
     text = environment(templates).get_template(root).render(context(summary))
-    partial = output.with_name(output.name + ".part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(output)
+    atomic.write_text(output, text)

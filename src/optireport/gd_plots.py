@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from optireport import palette
+from optireport import atomic, palette
 from optireport.gd import METHOD_NAMES, objective
 
 FIGSIZE = (6.5, 4.0)
@@ -46,8 +46,8 @@ def _new_figure(figsize, **kwargs) -> Figure:
 def _save(fig: Figure, path) -> Path:
     """Write ``fig`` as SVG to ``path``, creating parent folders."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="svg", bbox_inches="tight")
+    with atomic.replacing(path) as temporary:
+        fig.savefig(temporary, format="svg", bbox_inches="tight")
     return path
 
 
@@ -199,6 +199,8 @@ def animate_variants(
             return [*points.values(), title]
 
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        FuncAnimation(fig, draw, frames=steps, blit=False).save(path, writer=PillowWriter(fps=8))
+        with atomic.replacing(path) as temporary:
+            FuncAnimation(fig, draw, frames=steps, blit=False).save(
+                temporary, writer=PillowWriter(fps=8)
+            )
     return path

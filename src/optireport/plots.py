@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import matplotlib
 
@@ -14,7 +12,7 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from optireport import palette  # noqa: E402
+from optireport import atomic, palette, summary  # noqa: E402
 
 plt.rcParams.update(
     {
@@ -30,17 +28,16 @@ plt.rcParams.update(
 
 
 def save(fig, path) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, bbox_inches="tight", metadata={"Date": None})
+    with atomic.replacing(path) as temporary:
+        fig.savefig(temporary, bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
 
 
 def read_history(path) -> dict[str, np.ndarray]:
-    """A training history CSV as one float array per column."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    """A training history CSV as one float array per column (see ``summary.read_history``)."""
+    rows = summary.read_history(path)
     columns = rows[0].keys() if rows else ()
-    return {c: np.array([float(r[c]) if r[c] != "" else np.nan for r in rows]) for c in columns}
+    return {c: np.array([r[c] for r in rows]) for c in columns}
 
 
 def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:

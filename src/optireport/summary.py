@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
-from optireport import wording
+from optireport import atomic, wording
 
 TRAINING_FIELDS = (
     "test_accuracy",
@@ -27,7 +27,11 @@ TRAINING_FIELDS = (
     "majority_prediction_label_share",
     "class_entropy",
     "dead_units",
+    "interrupted_seconds",
 )
+
+# Columns of a training's history.csv (written by optireport.training).
+HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds")
 
 # A training "collapsed" when it predicts one digit for at least this share of the test set
 # (the default of ``findings.collapse_share`` in the config).
@@ -192,10 +196,52 @@ def aggregate(trainings: list[dict], collapse_share: float = COLLAPSE_SHARE) -> 
     return rows
 
 
+class ResultError(ValueError):
+    """A rule output cannot be read; the Spanish message names the file and the fix."""
+
+
+def rerun_target(path: Path) -> str:
+    """The rule output to force again to rebuild ``path``, a file inside a training's folder."""
+    parts = path.parts
+    if "lr" in parts and parts.index("lr") + 3 < len(parts):
+        return Path(*parts[: parts.index("lr") + 3]).as_posix()  # results/lr/<variant>/<optimizer>
+    return (path.parent / "metrics.json").as_posix()
+
+
+def read_history(path) -> list[dict[str, float]]:
+    """A training's ``history.csv`` as rows of floats (an empty cell is NaN).
+
+    Raises ResultError naming the file, the bad line and the command that rebuilds it.
+    """
+    path = Path(path)
+
+    def damaged(line: int, problem: str) -> ResultError:
+        return ResultError(
+            f"{path} está dañado (línea {line}: {problem}). Es un resultado calculado por el "
+            "flujo: para volver a generarlo, ejecute "
+            f"«snakemake --cores 4 --forcerun {rerun_target(path)}»."
+        )
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != HISTORY_COLUMNS:
+            raise damaged(1, f"se esperaban las columnas {', '.join(HISTORY_COLUMNS)}")
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            try:
+                if None in row or None in row.values():
+                    raise ValueError("número de valores distinto del de columnas")
+                rows.append(
+                    {key: float(value) if value else math.nan for key, value in row.items()}
+                )
+            except ValueError as error:
+                raise damaged(line, str(error)) from None
+    return rows
+
+
 def lr_entry(metrics: Mapping, optimizer: str, history_path) -> dict:
-    with open(history_path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    final = float(rows[-1]["val_accuracy"]) if rows else math.nan
+    rows = read_history(history_path)
+    final = rows[-1]["val_accuracy"] if rows else math.nan
     return {
         "optimizer": optimizer,
         "learning_rate": metrics["optimizer_args"]["learning_rate"],
@@ -226,10 +272,7 @@ def package_versions() -> dict[str, str]:
 
 def write_json(data: Mapping, path) -> None:
     """Write JSON atomically; NaN is not valid JSON, so callers must pass None instead."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False), "utf-8")
-    partial.replace(path)
+    atomic.write_json(path, data, indent=2, ensure_ascii=False)
 
 
 def findings(
@@ -249,8 +292,8 @@ def findings(
         stats = row[field]
         return stats["median"] if stats else float("-inf")
 
-    # Ranked: configurations with a test accuracy; unranked: every run diverged.
-    rankings, unranked, lead_within_spread = {}, {}, {}
+    # Ranked: configurations with a test accuracy; unranked: none (diverged or missing).
+    rankings, unranked, always_diverged, lead_within_spread = {}, {}, {}, {}
     for variant in dict.fromkeys(row["variant"] for row in groups):
         rows = [row for row in groups if row["variant"] == variant]
         ranked = sorted(
@@ -260,6 +303,9 @@ def findings(
         )
         rankings[variant] = [row["optimizer"] for row in ranked]
         unranked[variant] = [row["optimizer"] for row in rows if not row["test_accuracy"]]
+        always_diverged[variant] = [
+            row["optimizer"] for row in rows if row["diverged_runs"] == len(row["seeds"])
+        ]
         # The leader's worst seed is no better than the runner-up's best: no clear winner.
         lead_within_spread[variant] = len(ranked) > 1 and (
             ranked[0]["test_accuracy"]["min"] <= ranked[1]["test_accuracy"]["max"]
@@ -312,6 +358,7 @@ def findings(
         },
         "collapse_rates": collapse_rates(groups, lr_sensitivity, thresholds["collapse_share"]),
         "unranked": unranked,
+        "always_diverged": always_diverged,
         "lead_within_spread": lead_within_spread,
         "scaling_effect": scaling_effect,
         "scaling_gain": scaling_gain,
@@ -400,12 +447,17 @@ def collapse_example(groups: list[dict], trainings: list[dict]) -> dict | None:
     }
 
 
-def rule_times(paths: Iterable[str]) -> list[dict]:
-    """Total and mean wall time per rule; files are named ``benchmarks/<rule>[/...].tsv``."""
+def rule_times(paths: Iterable[str], earlier: Mapping[str, float] | None = None) -> list[dict]:
+    """Total and mean wall time per rule; files are named ``benchmarks/<rule>[/...].tsv``.
+
+    A benchmark file covers only a job's last attempt; ``earlier`` adds, per file, the
+    seconds its interrupted attempts had spent (a resumed training records them).
+    """
+    earlier = earlier or {}
     seconds: dict[str, list[float]] = {}
     for path in paths:
         rule = Path(path).relative_to("benchmarks").parts[0].removesuffix(".tsv")
-        seconds.setdefault(rule, []).append(read_benchmark(path))
+        seconds.setdefault(rule, []).append(read_benchmark(path) + earlier.get(path, 0.0))
     return [
         {
             "rule": rule,

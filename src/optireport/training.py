@@ -7,10 +7,8 @@ running a whole epoch as one ``tf.function`` call that slices batches out of ten
 in memory (no ``tf.data`` pipeline), single-threaded TF pools and one-batch validation.
 """
 
-import csv
 import json
 import math
-import os
 import shutil
 import time
 from pathlib import Path
@@ -19,15 +17,15 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from optireport import atomic
+from optireport.summary import HISTORY_COLUMNS
+
 VARIANTS = ("raw", "scaled")
 TRAINER = "epoch-loop"
 # Flattened images and int32 labels (or sample indices) of any length: one trace per function.
 _IMAGES = tf.TensorSpec([None, 784], tf.float32)
 _LABELS = tf.TensorSpec([None], tf.int32)
-HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds")
 BACKUP_DIRNAME = "backup"
-_STATE_FILE = "state.json"
-_BACKUP_HISTORY_FILE = "history.csv"
 
 
 def prepare_inputs(x, variant):
@@ -113,6 +111,7 @@ def train(
 
     Writes ``history.csv``, ``summary.txt``, ``model.keras`` and finally ``metrics.json``.
     """
+    started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "metrics.json").unlink(missing_ok=True)
@@ -153,7 +152,7 @@ def train(
         "variant": variant,
         "train_shape": list(np.shape(x_train)),
     }
-    history = _restore_backup(model, backup_dir, fingerprint)
+    history, interrupted_seconds = _restore_backup(model, backup_dir, fingerprint)
     initial_epoch = len(history)
     if initial_epoch:
         print(f"Reanudando desde la época {initial_epoch}", flush=True)
@@ -175,7 +174,8 @@ def train(
                 f"La pérdida no es finita en la época {epoch}: entrenamiento detenido", flush=True
             )
             break
-        _save_backup(model, backup_dir, history, fingerprint)
+        elapsed = interrupted_seconds + time.perf_counter() - started
+        _save_backup(model, backup_dir, history, fingerprint, elapsed)
     # As at the end of fit(): an optimizer with use_ema=True swaps in its averaged weights.
     model.optimizer.finalize_variable_values(model.trainable_variables)
 
@@ -210,18 +210,21 @@ def train(
         # Hidden ReLU units that output 0 for every test image, per hidden layer.
         "dead_units": dead_units,
         "resumed_from_epoch": initial_epoch or None,
+        # Wall seconds the interrupted attempts spent up to their last saved epoch: the job's
+        # benchmark file covers only this last attempt.
+        "interrupted_seconds": interrupted_seconds,
         "n_params": model.count_params(),
         "keras_version": keras.__version__,
         "tensorflow_version": tf.__version__,
     }
     metrics.update(summarize_history(history, target_val_accuracy))
 
-    _write_text_atomic(out_dir / "history.csv", _history_csv(history))
-    _write_text_atomic(out_dir / "summary.txt", "".join(summary_lines))
-    tmp_model = out_dir / ".tmp-model.keras"
-    model.save(tmp_model)
-    os.replace(tmp_model, out_dir / "model.keras")
-    _write_text_atomic(
+    atomic.write_text(out_dir / "history.csv", _history_csv(history))
+    atomic.write_text(out_dir / "summary.txt", "".join(summary_lines))
+    with atomic.replacing(out_dir / "model.keras") as temporary:
+        model.save(temporary)
+    # metrics.json last: it is the rule's commit point, written only once the rest is on disk.
+    atomic.write_text(
         out_dir / "metrics.json", json.dumps(_json_safe(metrics), indent=2, allow_nan=False) + "\n"
     )
     shutil.rmtree(backup_dir, ignore_errors=True)
@@ -358,58 +361,79 @@ def summarize_history(history, target_val_accuracy=None):
     return summary
 
 
-def _save_backup(model, backup_dir, history, fingerprint):
-    """Save weights+optimizer state, then history, then the state file (the commit point)."""
+def _save_backup(model, backup_dir, history, fingerprint, elapsed_seconds):
+    """Commit one epoch: its weights first, then the state file that points at them.
+
+    Both are written atomically and durably, so a kill or a power cut leaves the previous
+    commit intact. The previous commit is kept as well: if the newest one cannot be read,
+    training resumes from the one before.
+    """
     epoch = history[-1]["epoch"]
-    backup_dir.mkdir(parents=True, exist_ok=True)
     weights_name = f"epoch-{epoch:04d}.weights.h5"
-    tmp_weights = backup_dir / ".tmp.weights.h5"
-    model.save_weights(tmp_weights)
-    os.replace(tmp_weights, backup_dir / weights_name)
-    _write_text_atomic(backup_dir / _BACKUP_HISTORY_FILE, _history_csv(history))
-    state = {"epoch": epoch, "weights": weights_name, "config": fingerprint}
-    _write_text_atomic(backup_dir / _STATE_FILE, json.dumps(state))
-    for old in backup_dir.glob("epoch-*.weights.h5"):
-        if old.name != weights_name:
+    with atomic.replacing(backup_dir / weights_name) as temporary:
+        model.save_weights(temporary)
+    state = {
+        "epoch": epoch,
+        "weights": weights_name,
+        "config": fingerprint,
+        "history": history,
+        "elapsed_seconds": elapsed_seconds,
+    }
+    # A finite training loss may come with an infinite validation loss: JSON's NaN/Infinity.
+    atomic.write_json(backup_dir / f"epoch-{epoch:04d}.state.json", state, allow_nan=True)
+    for old in backup_dir.glob("epoch-*"):
+        if int(old.name[6:10]) < epoch - 1:
             old.unlink()
 
 
 def _restore_backup(model, backup_dir, fingerprint):
-    """Load the last committed epoch from ``backup_dir``; return its history rows."""
-    state_path = backup_dir / _STATE_FILE
-    if not state_path.exists():
-        shutil.rmtree(backup_dir, ignore_errors=True)
-        return []
-    state = json.loads(state_path.read_text(encoding="utf-8"))
-    if state["config"] != json.loads(json.dumps(fingerprint)):
-        print("La copia de seguridad corresponde a otra configuración: se descarta", flush=True)
-        shutil.rmtree(backup_dir)
-        return []
-    model.load_weights(backup_dir / state["weights"])
-    with open(backup_dir / _BACKUP_HISTORY_FILE, newline="", encoding="utf-8") as f:
-        rows = [{key: float(value) for key, value in row.items()} for row in csv.DictReader(f)]
-    history = [
-        {**row, "epoch": int(row["epoch"])} for row in rows if row["epoch"] <= state["epoch"]
-    ]
-    if [row["epoch"] for row in history] != list(range(1, state["epoch"] + 1)):
-        raise RuntimeError(f"Historial de la copia de seguridad incompleto en {backup_dir}")
-    return history
+    """Load the newest readable commit of ``backup_dir``: (history rows, elapsed seconds).
+
+    A commit that cannot be read (truncated or garbled weights or state) is discarded with a
+    warning in the log, and the one before is tried; with none, training starts from scratch.
+    A backup made with other settings is discarded as a whole.
+    """
+    if not backup_dir.is_dir():
+        return [], 0.0
+    expected = json.loads(json.dumps(fingerprint))
+    for state_path in sorted(backup_dir.glob("epoch-*.state.json"), reverse=True):
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+            if state["config"] != expected:
+                print(
+                    "La copia de seguridad corresponde a otra configuración: se descarta",
+                    flush=True,
+                )
+                break
+            history = [
+                {**{key: float(row[key]) for key in HISTORY_COLUMNS}, "epoch": int(row["epoch"])}
+                for row in state["history"]
+            ]
+            if [row["epoch"] for row in history] != list(range(1, state["epoch"] + 1)):
+                raise ValueError("historial incompleto")
+            model.load_weights(backup_dir / state["weights"])
+        except Exception as error:  # any damage: this commit is unusable, try the previous one
+            print(
+                f"Aviso: la copia de seguridad {state_path} no se puede leer ({error}); "
+                "se descarta y se prueba la anterior.",
+                flush=True,
+            )
+            continue
+        return history, float(state.get("elapsed_seconds", 0.0))
+    if any(backup_dir.iterdir()):
+        print(
+            f"Aviso: ninguna copia de seguridad utilizable en {backup_dir}; "
+            "el entrenamiento empieza de cero.",
+            flush=True,
+        )
+    shutil.rmtree(backup_dir, ignore_errors=True)
+    return [], 0.0
 
 
 def _history_csv(history):
     lines = [",".join(HISTORY_COLUMNS)]
     lines += [",".join(repr(row[key]) for key in HISTORY_COLUMNS) for row in history]
     return "\n".join(lines) + "\n"
-
-
-def _write_text_atomic(path, text):
-    """Write ``text`` to a temporary file next to ``path``, fsync it, then rename over ``path``."""
-    tmp = path.with_name(f".tmp-{path.name}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _json_safe(value):

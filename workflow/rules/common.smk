@@ -7,18 +7,48 @@ import yaml
 from snakemake.utils import validate
 
 from optireport import config as cfg
-from optireport import tuning
+from optireport import data, tuning
 
 SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
 
 # One software environment for every rule: the project's own (used with --sdm conda).
 ENV = "../../environment.yml"
 
+# Before anything else: a path with a space breaks every script rule (snakemake#2645).
+PATH_PROBLEMS = cfg.path_problems(Path.cwd(), sys.executable)
+if PATH_PROBLEMS:
+    sys.exit("\n".join(PATH_PROBLEMS))
+
 try:
     cfg.check_config(config, yaml.safe_load(SCHEMA.read_text(encoding="utf-8")))
 except cfg.ConfigError as error:
     sys.exit(str(error))
 validate(config, str(SCHEMA), set_default=True)
+
+# A damaged MNIST copy would fail every training: rebuild it (identical) before any job.
+MNIST_NPZ, MNIST_INFO = Path("results/data/mnist.npz"), Path("results/data/mnist.json")
+MNIST_DAMAGE = data.npz_damage(MNIST_NPZ, MNIST_INFO)
+if MNIST_DAMAGE:
+    print(
+        f"Aviso: {MNIST_NPZ} está dañado ({MNIST_DAMAGE}); se reconstruye desde las "
+        "fuentes de MNIST, idéntico al original, sin repetir ningún entrenamiento.",
+        file=sys.stderr,
+    )
+    mnist_file = config["data"]["mnist_file"]
+    try:
+        data.repair_npz(
+            MNIST_NPZ,
+            MNIST_INFO,
+            Path(mnist_file) if mnist_file else None,
+            Path("resources"),
+            lambda line: print(line, file=sys.stderr),
+        )
+    except data.DataError as error:
+        sys.exit(
+            f"{error}\nNo se pudo reconstruir {MNIST_NPZ}. Bórrelo junto con {MNIST_INFO} "
+            "(rm results/data/mnist.*) y vuelva a ejecutar: la regla mnist lo creará de "
+            "nuevo y se repetirán los entrenamientos."
+        )
 
 OPTIMIZERS = list(config["optimizers"])
 VARIANTS = list(config["training"]["variants"])

@@ -1,8 +1,6 @@
 """Rule gd_variants: every configured method from the same start, against the global minimum."""
 
-import json
-
-from optireport import gd
+from optireport import atomic, gd
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
@@ -33,5 +31,4 @@ result = {
     "tolerance": spec["tolerance"],
     "methods": methods,
 }
-with open(snakemake.output[0], "w", encoding="utf-8") as handle:
-    json.dump(result, handle)
+atomic.write_json(snakemake.output[0], result, allow_nan=True)

@@ -1,11 +1,10 @@
 """Rule mnist: write verified MNIST arrays and a JSON description of them."""
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from optireport import data
+from optireport import atomic, data
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
@@ -15,6 +14,7 @@ mnist_file = Path(params.mnist_file) if params.mnist_file else None
 arrays, source = data.load_mnist(mnist_file, Path(params.resources))
 data.save_npz(arrays, Path(snakemake.output.npz))
 
+npz_record = data.file_record(Path(snakemake.output.npz))
 test_counts = np.bincount(arrays["y_test"], minlength=10)
 info = {
     "source": source,
@@ -34,5 +34,7 @@ info = {
     },
     "test_minority": {"digit": int(test_counts.argmin()), "count": int(test_counts.min())},
     "pixel_range": [int(arrays["x_train"].min()), int(arrays["x_train"].max())],
+    # The file itself, so that a damaged copy is recognised before any job uses it.
+    "npz": npz_record,
 }
-Path(snakemake.output.info).write_text(json.dumps(info, indent=2), encoding="utf-8")
+atomic.write_json(snakemake.output.info, info, indent=2)

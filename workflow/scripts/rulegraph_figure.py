@@ -3,9 +3,8 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-from optireport import plots
+from optireport import atomic, plots
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
@@ -13,7 +12,7 @@ redirect_to_log(snakemake.log[0])
 # The rules and their links are the same for every configuration, so the default one serves.
 command = [sys.executable, "-m", "snakemake", "--rulegraph", "--nolock", "--quiet", "all"]
 dot = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-Path(snakemake.output.dot).write_text(dot, encoding="utf-8")
+atomic.write_text(snakemake.output.dot, dot)
 
 labels = dict(re.findall(r'^\s*(\d+)\[label = "([^"]+)"', dot, flags=re.M))
 edges = [(labels[a], labels[b]) for a, b in re.findall(r"^\s*(\d+) -> (\d+)", dot, flags=re.M)]

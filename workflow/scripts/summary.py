@@ -69,7 +69,15 @@ result = {
         "summary_text": Path(inputs.model_summary).read_text(encoding="utf-8").rstrip(),
     },
     "fair_comparison": summary.read_json(inputs.fair_comparison),
-    "rule_times": summary.rule_times([*inputs.benchmarks, *inputs.tuned_benchmarks]),
+    "rule_times": summary.rule_times(
+        [*inputs.benchmarks, *inputs.tuned_benchmarks],
+        {
+            f"benchmarks/train/{t['optimizer']}/{t['variant']}/seed{t['seed']}.tsv": (
+                t["interrupted_seconds"] or 0.0
+            )
+            for t in trainings
+        },
+    ),
     "config": params.config,
     "environment": {
         "python": platform.python_version(),

@@ -1,0 +1,65 @@
+"""Atomic, durable file writes: a reader sees the old complete file or the new one, never half.
+
+Every output is written to a uniquely named temporary file in the same directory, flushed to
+disk (fsync), renamed over the final name, and the directory entry is flushed too. A process
+killed half-way leaves at most a hidden ``.NAME.*.tmp`` file, never a truncated output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file's (or a directory's) contents and metadata to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def replacing(path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it durably replaces ``path``.
+
+    The temporary name keeps ``path``'s suffixes (``model.keras`` → ``.model.keras.x1y2.tmp.keras``)
+    for writers that choose the format from the extension, and is unique, so two writers never
+    share it. On an exception the temporary file is removed and ``path`` is left untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp" + "".join(path.suffixes[-2:]), dir=path.parent
+    )
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        yield temporary
+        fsync_path(temporary)
+        os.replace(temporary, path)
+        fsync_path(path.parent)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes(path, data: bytes) -> None:
+    with replacing(path) as temporary:
+        temporary.write_bytes(data)
+
+
+def write_text(path, text: str) -> None:
+    with replacing(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+def write_json(path, data, **options) -> None:
+    """JSON; NaN (not valid JSON) is refused unless ``allow_nan=True`` is passed."""
+    options.setdefault("allow_nan", False)
+    write_text(path, json.dumps(data, **options))
