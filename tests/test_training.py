@@ -18,7 +18,16 @@ from optireport import training
 # Thread pools can only be set before TF runs anything, so fix them for this process first.
 training.configure_runtime(threads=1, seed=0)
 
-HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"]
+HISTORY_COLUMNS = [
+    "epoch",
+    "loss",
+    "accuracy",
+    "val_loss",
+    "val_accuracy",
+    "seconds",
+    "test_loss",
+    "test_accuracy",
+]
 
 
 def make_data(n, seed=0):
@@ -237,6 +246,20 @@ def test_divergence_is_recorded_not_raised(tmp_path):
     assert len(rows) == saved["epochs_completed"]
     assert not np.isfinite(float(rows[-1]["loss"]))
     assert not (tmp_path / "backup").exists()
+
+
+def test_test_figures_at_new_validation_minima_are_those_of_a_run_stopped_there(tmp_path):
+    """Early stopping can be read from the history: a shorter run is a prefix of a longer one."""
+    run_train(tmp_path / "long", epochs=6, optimizer_args={"learning_rate": 0.03})
+    _, rows = read_history(tmp_path / "long" / "history.csv")
+    val_loss = [float(row["val_loss"]) for row in rows]
+    minima = [i for i, loss in enumerate(val_loss) if loss < min(val_loss[:i], default=np.inf)]
+    recorded = [i for i, row in enumerate(rows) if np.isfinite(float(row["test_accuracy"]))]
+    assert recorded == minima and 0 in minima
+    stop = minima[-1]
+    short = run_train(tmp_path / "short", epochs=stop + 1, optimizer_args={"learning_rate": 0.03})
+    assert float(rows[stop]["test_accuracy"]) == short["test_accuracy"]
+    assert float(rows[stop]["test_loss"]) == short["test_loss"]
 
 
 def test_same_seed_same_results(tmp_path):

@@ -31,7 +31,19 @@ TRAINING_FIELDS = (
 )
 
 # Columns of a training's history.csv (written by optireport.training).
-HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds")
+# test_loss/test_accuracy are filled only at epochs that set a new minimum validation loss (NaN
+# elsewhere): the weights early stopping with restore of the best weights can hand back. They
+# are recorded for the report, never used to choose anything; "seconds" excludes them.
+HISTORY_COLUMNS = (
+    "epoch",
+    "loss",
+    "accuracy",
+    "val_loss",
+    "val_accuracy",
+    "seconds",
+    "test_loss",
+    "test_accuracy",
+)
 
 # A training "collapsed" when it predicts one digit for at least this share of the test set
 # (the default of ``findings.collapse_share`` in the config).

@@ -21,7 +21,8 @@ from optireport import atomic
 from optireport.summary import HISTORY_COLUMNS
 
 VARIANTS = ("raw", "scaled")
-TRAINER = "epoch-loop"
+# Bumped whenever the history's columns change, so an older backup is not resumed.
+TRAINER = "epoch-loop-2"
 # Flattened images and int32 labels (or sample indices) of any length: one trace per function.
 _IMAGES = tf.TensorSpec([None, 784], tf.float32)
 _LABELS = tf.TensorSpec([None], tf.int32)
@@ -158,6 +159,9 @@ def train(
         print(f"Reanudando desde la época {initial_epoch}", flush=True)
 
     diverged = False
+    best_val_loss = min(
+        (row["val_loss"] for row in history if math.isfinite(row["val_loss"])), default=math.inf
+    )
     for epoch in range(initial_epoch + 1, epochs + 1):
         start = time.perf_counter()
         order = tf.constant(epoch_order(seed, epoch, len(y_fit)))
@@ -166,6 +170,12 @@ def train(
         values = (float(loss), float(accuracy), float(val_loss), float(val_accuracy))
         row = {"epoch": epoch, **dict(zip(HISTORY_COLUMNS[1:5], values, strict=True))}
         row["seconds"] = time.perf_counter() - start
+        row["test_loss"] = row["test_accuracy"] = math.nan
+        if math.isfinite(row["val_loss"]) and row["val_loss"] < best_val_loss:
+            best_val_loss = row["val_loss"]
+            epoch_test_loss, epoch_test_accuracy, _ = evaluate(x_test, y_test)
+            row["test_loss"] = float(epoch_test_loss)
+            row["test_accuracy"] = float(epoch_test_accuracy)
         history.append(row)
         _print_epoch(row, epochs)
         if not math.isfinite(row["loss"]):
