@@ -14,6 +14,7 @@ include: "workflow/rules/gradient_descent.smk"
 include: "workflow/rules/training.smk"
 include: "workflow/rules/experiments.smk"
 include: "workflow/rules/tuning.smk"
+include: "workflow/rules/invitation.smk"
 include: "workflow/rules/summary.smk"
 include: "workflow/rules/report.smk"
 

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from optireport import config as cfg
+from optireport import invitation
 from optireport.config import gd_run_name, lr_grid
 
 if TYPE_CHECKING:  # imported by pytest itself, as a plugin, so that its asserts are rewritten
@@ -193,7 +194,9 @@ def test_changing_sgd_learning_rate_retrains_only_sgd(
         if choices[variant]["learning_rate"] == old_rate
         for seed in config["training"]["seeds"]
     }
-    assert rules_of(jobs) - {"train_tuned"} == downstream("train")
+    # The invitation's experiments built on SGD use its rate, and only those rerun.
+    assert invitation_keys(jobs) == invitation_of(config, "SGD")
+    assert rules_of(jobs) - {"train_tuned"} == downstream("train") | downstream("invitation_train")
 
 
 def test_changing_another_sgd_argument_also_reruns_its_probes(
@@ -215,7 +218,56 @@ def test_changing_another_sgd_argument_also_reruns_its_probes(
         for variant in sorted(config["training"]["variants"])
     ]
     # The tuned trainings wait for the tune checkpoint, which reruns with SGD's grids.
-    assert rules_of(jobs) == downstream("train") | downstream("lr_probe")
+    assert invitation_keys(jobs) == invitation_of(config, "SGD")
+    assert rules_of(jobs) == (
+        downstream("train") | downstream("lr_probe") | downstream("invitation_train")
+    )
+
+
+def invitation_keys(jobs: list[Job]) -> set[str]:
+    return {job.wildcards["configuration"] for job in jobs_of(jobs, "invitation_train")}
+
+
+def invitation_of(config: dict, optimizer: str) -> set[str]:
+    """The invitation's configurations that train ``optimizer``."""
+    layout = invitation.experiments(config)["configurations"]
+    return {name for name, spec in layout.items() if spec["optimizer"] == optimizer}
+
+
+def test_changing_one_batch_size_trains_only_that_configuration(
+    editable, built_report: BuiltReport, downstream
+) -> None:
+    config = effective_config(built_report)
+    sizes = config["invitation"]["batch_size"]["sizes"]
+
+    def change(data: dict) -> None:
+        data.setdefault("invitation", {}).setdefault("batch_size", {})["sizes"] = [
+            *sizes[:-1],
+            sizes[-1] * 2,
+        ]
+
+    edit_yaml(editable("config/quick.yaml"), change)
+    jobs = built_report.dry_run()
+
+    expected = {
+        f"{name}_batch{sizes[-1] * 2}" for name in config["invitation"]["batch_size"]["optimizers"]
+    }
+    assert invitation_keys(jobs) == expected
+    assert not jobs_of(jobs, "train") and not jobs_of(jobs, "lr_probe")
+    assert rules_of(jobs) == downstream("invitation_train")
+
+
+def test_changing_the_patience_trains_nothing(
+    editable, built_report: BuiltReport, downstream
+) -> None:
+    def change(data: dict) -> None:
+        data.setdefault("invitation", {})["early_stopping"] = {"patience": 2}
+
+    edit_yaml(editable("config/quick.yaml"), change)
+    jobs = built_report.dry_run()
+
+    assert rules_of(jobs) == downstream("invitation_summary")
+    assert "invitation_train" not in rules_of(jobs) and "train" not in rules_of(jobs)
 
 
 def tuning_choices(built: BuiltReport, root: Path | None = None) -> dict:

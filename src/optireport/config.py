@@ -118,6 +118,9 @@ def _semantic_problems(config: dict) -> list[str]:
         )
     for name, spec in config.get("optimizers", {}).items():
         problems += argument_problems(name, spec["class"], spec.get("args", {}))
+    from optireport import invitation  # here: invitation imports this module
+
+    problems += invitation.config_problems(config)
     mnist_file = config.get("data", {}).get("mnist_file")
     if mnist_file and not Path(mnist_file).is_file():
         problems.append(

@@ -154,6 +154,7 @@ rule render:
     input:
         qmd="report/informe.qmd",
         figures=FIGURES,
+        invitation_figures=INVITATION_FIGURES,
         settings=RENDER_SETTINGS,
         code=code("render"),
     output:

@@ -13,7 +13,9 @@ rule summary:
             optimizer=OPTIMIZERS,
         ),
         fair_comparison="results/tuning/comparison.json",
-        benchmarks=benchmark_files(),
+        invitation="results/invitation/summary.json",
+        benchmarks=benchmark_files()
+        + [f"benchmarks/invitation_train/{c}.tsv" for c in INVITATION_CONFIGURATIONS],
         tuned_benchmarks=tuned_benchmarks,
         model_summary=f"{training_dirs()[0]}/summary.txt",
         code=code("summary"),

@@ -68,6 +68,7 @@ result = {
         "n_params": first_training["n_params"],
         "summary_text": Path(inputs.model_summary).read_text(encoding="utf-8").rstrip(),
     },
+    "invitation": summary.read_json(inputs.invitation),
     "fair_comparison": summary.read_json(inputs.fair_comparison),
     "rule_times": summary.rule_times(
         [*inputs.benchmarks, *inputs.tuned_benchmarks],

@@ -1,0 +1,481 @@
+"""The experiments the seed notebook's closing invitation calls for.
+
+Three of them are extra trainings, one job per configuration (all seeds in that job):
+
+- **batch size**: the notebook's other parameter, for a few optimizers;
+- **momentum**: SGD with classical momentum and with Nesterov's, beside plain SGD;
+- **Adadelta's rate**: the rate of its paper (1.0) beside the configured (Keras) one.
+
+Configurations are named after what they change with respect to the optimizer's own settings
+(``SGD``, ``SGD_batch10``, ``SGD_momentum0.9_nesterov``), so two experiments that need the
+same training share one job.
+
+The fourth, **early stopping**, needs no training: a training stopped at epoch *e* is, epoch by
+epoch, the first *e* epochs of the full one (the batch order depends only on the seed and the
+epoch), and the full trainings record the test figures at every new minimum of the validation
+loss, which are the only weights early stopping with restore of the best weights hands back.
+
+Every comparison the text states is decided here, by the rules below, with thresholds from the
+config (``invitation.thresholds``).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+
+from optireport.config import format_number, training_settings
+
+# A training "collapsed" when it predicts one digit for at least this share of the test set.
+COLLAPSE_SHARE = 0.9
+
+# Short names of optimizer arguments in configuration names.
+ARG_SLUGS = {"learning_rate": "lr", "momentum": "momentum", "nesterov": "nesterov"}
+
+
+# --- configurations -----------------------------------------------------------------------
+
+
+def configuration_name(
+    optimizer: str, batch_size: int | None = None, args: Mapping | None = None
+) -> str:
+    """``SGD``, ``SGD_batch10``, ``SGD_momentum0.9_nesterov``, ``Adadelta_lr1``."""
+    parts = [optimizer]
+    if batch_size is not None:
+        parts.append(f"batch{batch_size}")
+    for key in sorted(args or {}):
+        value = args[key]
+        slug = ARG_SLUGS.get(key, key)
+        if value is True:
+            parts.append(slug)
+        elif value is not False:
+            parts.append(f"{slug}{format_number(value)}")
+    return "_".join(parts)
+
+
+def _run(config: dict, optimizer: str, batch_size: int | None = None, args=None):
+    """(name, spec) of one configuration; the optimizer's own batch size is left implicit."""
+    if batch_size == training_settings(config, optimizer)["batch_size"]:
+        batch_size = None
+    args = dict(args or {})
+    name = configuration_name(optimizer, batch_size, args)
+    return name, {"optimizer": optimizer, "batch_size": batch_size, "args": args}
+
+
+def experiments(config: dict) -> dict:
+    """Each experiment's configurations by role, and every configuration's spec by name.
+
+    ``{"configurations": {name: spec}, "batch_size": {optimizer: {size: name}},
+    "momentum": {"plain"|"momentum"|"nesterov": name}, "adadelta": {"configured"|"paper": name}}``
+    """
+    spec = config["invitation"]
+    runs: dict[str, dict] = {}
+
+    def add(optimizer, batch_size=None, args=None) -> str:
+        name, run = _run(config, optimizer, batch_size, args)
+        runs.setdefault(name, run)
+        return name
+
+    batch = {
+        optimizer: {int(size): add(optimizer, int(size)) for size in spec["batch_size"]["sizes"]}
+        for optimizer in spec["batch_size"]["optimizers"]
+    }
+    sgd, beta = spec["momentum"]["optimizer"], float(spec["momentum"]["momentum"])
+    momentum = {
+        "plain": add(sgd),
+        "momentum": add(sgd, args={"momentum": beta}),
+        "nesterov": add(sgd, args={"momentum": beta, "nesterov": True}),
+    }
+    adadelta_name = spec["adadelta"]["optimizer"]
+    paper_rate = float(spec["adadelta"]["learning_rate"])
+    adadelta = {
+        "configured": add(adadelta_name),
+        "paper": (
+            add(adadelta_name, args={"learning_rate": paper_rate})
+            if paper_rate != float(config["optimizers"][adadelta_name]["args"]["learning_rate"])
+            else add(adadelta_name)
+        ),
+    }
+    return {"configurations": runs, "batch_size": batch, "momentum": momentum, "adadelta": adadelta}
+
+
+def configuration_settings(config: dict, name: str) -> dict:
+    """Keyword arguments of ``training.train`` for every seed of one configuration."""
+    spec = experiments(config)["configurations"][name]
+    settings = training_settings(config, spec["optimizer"])
+    args = {**settings["optimizer_args"], **spec["args"]}
+    settings["optimizer_args"] = {key: args[key] for key in sorted(args)}
+    if spec["batch_size"] is not None:
+        settings["batch_size"] = spec["batch_size"]
+    shared = config["invitation"]
+    settings["epochs"] = int(shared["epochs"])
+    settings["variant"] = str(shared["variant"])
+    settings["seeds"] = [int(seed) for seed in shared["seeds"]]
+    return settings
+
+
+def config_problems(config: dict) -> list[str]:
+    """What the JSON schema cannot check: the optimizers each experiment names."""
+    spec = config.get("invitation", {})
+    optimizers = config.get("optimizers", {})
+    problems = []
+
+    def check(where: str, name: str, wanted_class: str | None = None) -> None:
+        if name not in optimizers:
+            problems.append(
+                f"«invitation.{where}»: el optimizador «{name}» no está en «optimizers»; "
+                f"use uno de {', '.join(optimizers)} o añádalo a «optimizers»."
+            )
+        elif wanted_class and optimizers[name].get("class") != wanted_class:
+            problems.append(
+                f"«invitation.{where}»: «{name}» es de la clase «{optimizers[name].get('class')}»"
+                f" y este experimento necesita un optimizador de la clase «{wanted_class}»."
+            )
+
+    for name in spec.get("batch_size", {}).get("optimizers", []):
+        check("batch_size.optimizers", name)
+    if "momentum" in spec:
+        check("momentum.optimizer", spec["momentum"].get("optimizer", "SGD"), "SGD")
+    if "adadelta" in spec:
+        check("adadelta.optimizer", spec["adadelta"].get("optimizer", "Adadelta"), "Adadelta")
+    return problems
+
+
+# --- one configuration's results ------------------------------------------------------------
+
+
+def read_history(path) -> list[dict]:
+    """A training's ``history.csv`` as one dict per epoch (NaN where nothing was recorded)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        {key: int(value) if key == "epoch" else float(value or "nan") for key, value in row.items()}
+        for row in rows
+    ]
+
+
+def fit_size(n_train: int, validation_split: float) -> int:
+    """Images left for the updates once ``fit(validation_split=...)`` holds out the last part."""
+    return math.floor(n_train * (1.0 - validation_split))
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def seed_result(metrics: Mapping, history: Sequence[Mapping]) -> dict:
+    """One seed of one configuration: test figures, state, epochs to target, epoch seconds."""
+    seconds = [row["seconds"] for row in history]
+    return {
+        "seed": metrics["seed"],
+        "test_accuracy": metrics["test_accuracy"] if _finite(metrics["test_accuracy"]) else None,
+        "test_loss": metrics["test_loss"] if _finite(metrics["test_loss"]) else None,
+        "diverged": bool(metrics["diverged"]),
+        "collapsed": metrics["majority_prediction_share"] >= COLLAPSE_SHARE,
+        "majority_prediction": metrics["majority_prediction"],
+        "epochs_to_target": metrics["epochs_to_target"],
+        "epochs_completed": metrics["epochs_completed"],
+        "seconds_per_epoch": statistics.median(seconds) if seconds else None,
+    }
+
+
+def stats(values: Iterable[float | None]) -> dict | None:
+    """Median and range of the finite values; None when there are none."""
+    numbers = [v for v in values if _finite(v)]
+    if not numbers:
+        return None
+    return {
+        "median": statistics.median(numbers),
+        "min": min(numbers),
+        "max": max(numbers),
+        "n": len(numbers),
+    }
+
+
+def state(seeds: Sequence[Mapping]) -> str:
+    """``missing`` (no test figure), ``diverged``/``collapsed`` (in some seed) or ``ok``."""
+    if not seeds or all(s["test_accuracy"] is None for s in seeds):
+        return "missing"
+    if any(s["diverged"] for s in seeds):
+        return "diverged"
+    if any(s["collapsed"] for s in seeds):
+        return "collapsed"
+    return "ok"
+
+
+def group(name: str, spec: Mapping, seeds: Sequence[Mapping]) -> dict:
+    """A configuration's seeds with their median and range, and its state."""
+    reached = [s["epochs_to_target"] for s in seeds if s["epochs_to_target"] is not None]
+    return {
+        "name": name,
+        **spec,
+        "seeds": list(seeds),
+        "state": state(seeds),
+        "diverged_seeds": [s["seed"] for s in seeds if s["diverged"]],
+        "collapsed_seeds": [s["seed"] for s in seeds if s["collapsed"]],
+        "test_accuracy": stats(s["test_accuracy"] for s in seeds),
+        "test_loss": stats(s["test_loss"] for s in seeds),
+        "seconds_per_epoch": stats(s["seconds_per_epoch"] for s in seeds),
+        "reached_target": len(reached),
+        "epochs_to_target": stats(reached),
+    }
+
+
+# --- wording rules -------------------------------------------------------------------------
+
+
+def compare(a: Mapping, b: Mapping, tie: float) -> dict:
+    """How configuration ``a`` compares with ``b`` in test accuracy, over their seeds.
+
+    Verdicts, first rule that applies:
+    ``missing`` (either has no test accuracy), ``collapsed`` (either collapsed in every seed,
+    so its accuracy says nothing about the optimizer's pace), ``tie`` (medians closer than
+    ``tie``), ``overlap`` (the seed ranges overlap: within the variation between seeds),
+    ``better`` or ``worse``.
+    """
+    result = {"a": a["name"], "b": b["name"], "difference": None}
+    sa, sb = a["test_accuracy"], b["test_accuracy"]
+    if sa is None or sb is None:
+        return {**result, "verdict": "missing"}
+    result["difference"] = sa["median"] - sb["median"]
+    if any(len(g["collapsed_seeds"]) == len(g["seeds"]) for g in (a, b)):
+        return {**result, "verdict": "collapsed"}
+    if abs(result["difference"]) < tie:
+        return {**result, "verdict": "tie"}
+    if sa["min"] <= sb["max"] and sb["min"] <= sa["max"]:
+        return {**result, "verdict": "overlap"}
+    return {**result, "verdict": "better" if result["difference"] > 0 else "worse"}
+
+
+def paired_verdict(differences: Sequence[float | None], tie: float) -> str:
+    """Same-seed differences (early stopping minus full training) as one verdict.
+
+    ``missing`` (no difference), ``tie`` (every one within ``tie``), ``better``/``worse``
+    (the median beyond ``tie`` and no seed beyond ``tie`` the other way), else ``mixed``.
+    """
+    values = [d for d in differences if _finite(d)]
+    if not values:
+        return "missing"
+    if all(abs(d) < tie for d in values):
+        return "tie"
+    middle = statistics.median(values)
+    if middle >= tie and min(values) > -tie:
+        return "better"
+    if middle <= -tie and max(values) < tie:
+        return "worse"
+    return "mixed"
+
+
+# --- early stopping ------------------------------------------------------------------------
+
+
+def early_stop(history: Sequence[Mapping], patience: int) -> dict:
+    """Where Keras's ``EarlyStopping(monitor="val_loss", patience, restore_best_weights=True)``
+    stops this history, and the epoch whose weights it restores.
+
+    Like Keras: an epoch improves when its validation loss is below the best so far; training
+    stops at the epoch that completes ``patience`` epochs without improvement; the best
+    weights are restored at the end even when it never stops. A non-finite validation loss
+    never improves, and the training itself stopped there (``diverged``).
+    """
+    best, best_epoch, wait, stop = math.inf, None, 0, None
+    diverged = False
+    for row in history:
+        if not math.isfinite(row["val_loss"]):
+            diverged = True
+            break
+        wait += 1
+        if row["val_loss"] < best:
+            best, best_epoch, wait = row["val_loss"], row["epoch"], 0
+        elif wait >= patience:
+            stop = row["epoch"]
+            break
+    return {"stop_epoch": stop, "best_epoch": best_epoch, "diverged": diverged}
+
+
+def early_stopping_seed(
+    history: Sequence[Mapping], metrics: Mapping, patience: int, tie: float
+) -> dict:
+    """One full training seen through early stopping: epochs and seconds saved, test figures."""
+    found = early_stop(history, patience)
+    epochs = len(history)
+    stop = found["stop_epoch"]
+    trained = stop if stop is not None else epochs
+    best = next((row for row in history if row["epoch"] == found["best_epoch"]), None)
+    restored_accuracy = best["test_accuracy"] if best else None
+    restored_loss = best["test_loss"] if best else None
+    final_accuracy = metrics["test_accuracy"] if _finite(metrics["test_accuracy"]) else None
+    difference = (
+        restored_accuracy - final_accuracy
+        if _finite(restored_accuracy) and final_accuracy is not None
+        else None
+    )
+    return {
+        "seed": metrics["seed"],
+        "epochs": epochs,
+        "stop_epoch": stop,
+        "best_epoch": found["best_epoch"],
+        "diverged": found["diverged"] or bool(metrics["diverged"]),
+        "collapsed": metrics["majority_prediction_share"] >= COLLAPSE_SHARE,
+        "epochs_saved": epochs - trained,
+        "seconds_saved": sum(row["seconds"] for row in history[trained:]),
+        "seconds_total": sum(row["seconds"] for row in history),
+        "test_accuracy_restored": restored_accuracy if _finite(restored_accuracy) else None,
+        "test_accuracy_final": final_accuracy,
+        "test_loss_restored": restored_loss if _finite(restored_loss) else None,
+        "test_loss_final": metrics["test_loss"] if _finite(metrics["test_loss"]) else None,
+        "accuracy_difference": difference,
+        "within_tie": difference is not None and abs(difference) < tie,
+    }
+
+
+def early_stopping_group(optimizer: str, variant: str, seeds: Sequence[Mapping], tie: float):
+    """One optimizer and input over its seeds, with its verdict.
+
+    Verdicts: ``missing``, ``diverged`` (some seed diverged), ``never_stopped`` (no seed
+    stops before its last epoch), ``collapsed`` (every seed collapsed: stopping saves epochs
+    of a network that learns nothing), else the paired verdict on test accuracy (``tie``,
+    ``better``, ``worse``, ``mixed``).
+    """
+    differences = [s["accuracy_difference"] for s in seeds]
+    if not seeds or all(s["test_accuracy_restored"] is None for s in seeds):
+        verdict = "missing"
+    elif any(s["diverged"] for s in seeds):
+        verdict = "diverged"
+    elif all(s["stop_epoch"] is None for s in seeds):
+        verdict = "never_stopped"
+    elif all(s["collapsed"] for s in seeds):
+        verdict = "collapsed"
+    else:
+        verdict = paired_verdict(differences, tie)
+    epochs = sum(s["epochs"] for s in seeds)
+    saved = sum(s["epochs_saved"] for s in seeds)
+    return {
+        "optimizer": optimizer,
+        "variant": variant,
+        "seeds": list(seeds),
+        "verdict": verdict,
+        "epochs": epochs,
+        "epochs_saved": saved,
+        "epochs_saved_share": saved / epochs if epochs else None,
+        "seconds_saved": sum(s["seconds_saved"] for s in seeds),
+        "seconds_total": sum(s["seconds_total"] for s in seeds),
+        "accuracy_difference": stats(differences),
+        **{
+            field: stats(s[field] for s in seeds)
+            for field in (
+                "test_accuracy_final",
+                "test_accuracy_restored",
+                "test_loss_final",
+                "test_loss_restored",
+            )
+        },
+    }
+
+
+# --- the whole chapter -----------------------------------------------------------------------
+
+
+def batch_findings(batch: Mapping, groups: Mapping, base_sizes: Mapping, n_fit: int, tie):
+    """Per optimizer: each batch size against the optimizer's own, with updates per epoch."""
+    findings = {}
+    for optimizer, sizes in batch.items():
+        base = groups[sizes[base_sizes[optimizer]]] if base_sizes[optimizer] in sizes else None
+        rows = []
+        for size, name in sizes.items():
+            seconds = groups[name]["seconds_per_epoch"]
+            base_seconds = base["seconds_per_epoch"] if base else None
+            rows.append(
+                {
+                    "batch_size": size,
+                    "configuration": name,
+                    "updates_per_epoch": -(-n_fit // size),
+                    "is_base": size == base_sizes[optimizer],
+                    "against_base": compare(groups[name], base, tie) if base else None,
+                    # Wall-clock seconds per epoch relative to the notebook's batch size.
+                    "epoch_time_ratio": (
+                        seconds["median"] / base_seconds["median"]
+                        if seconds and base_seconds
+                        else None
+                    ),
+                }
+            )
+        findings[optimizer] = {"base_batch_size": base_sizes[optimizer], "sizes": rows}
+    return findings
+
+
+def summarize(
+    config: dict,
+    run_results: Mapping[str, Sequence[Mapping]],
+    main_trainings: Sequence[tuple[str, str, Mapping, Sequence[Mapping]]],
+    n_fit: int,
+) -> dict:
+    """The chapter's numbers and verdicts.
+
+    ``run_results`` maps each configuration to its seeds' ``seed_result``; ``main_trainings``
+    holds (optimizer, variant, metrics, history) of every main training, in config order.
+    """
+    spec = config["invitation"]
+    tie = float(spec["thresholds"]["accuracy"])
+    layout = experiments(config)
+    groups = {
+        name: group(name, run, run_results.get(name, []))
+        for name, run in layout["configurations"].items()
+    }
+    base_sizes = {
+        optimizer: training_settings(config, optimizer)["batch_size"]
+        for optimizer in layout["batch_size"]
+    }
+    momentum = layout["momentum"]
+    adadelta = layout["adadelta"]
+    patience = int(spec["early_stopping"]["patience"])
+    stopping: dict[tuple[str, str], list] = {}
+    for optimizer, variant, metrics, history in main_trainings:
+        stopping.setdefault((optimizer, variant), []).append(
+            early_stopping_seed(history, metrics, patience, tie)
+        )
+    stopping_groups = [
+        early_stopping_group(optimizer, variant, seeds, tie)
+        for (optimizer, variant), seeds in stopping.items()
+    ]
+    return {
+        "settings": {
+            "epochs": int(spec["epochs"]),
+            "seeds": [int(s) for s in spec["seeds"]],
+            "variant": spec["variant"],
+            "tie": tie,
+            "n_fit": n_fit,
+            "collapse_share": COLLAPSE_SHARE,
+            "target_val_accuracy": float(config["training"]["target_val_accuracy"]),
+        },
+        "configurations": groups,
+        "batch_size": batch_findings(layout["batch_size"], groups, base_sizes, n_fit, tie),
+        "momentum": {
+            "configurations": momentum,
+            "momentum": float(spec["momentum"]["momentum"]),
+            "momentum_vs_plain": compare(
+                groups[momentum["momentum"]], groups[momentum["plain"]], tie
+            ),
+            "nesterov_vs_plain": compare(
+                groups[momentum["nesterov"]], groups[momentum["plain"]], tie
+            ),
+            "nesterov_vs_momentum": compare(
+                groups[momentum["nesterov"]], groups[momentum["momentum"]], tie
+            ),
+        },
+        "adadelta": {
+            "configurations": adadelta,
+            "paper_rate": float(spec["adadelta"]["learning_rate"]),
+            "paper_vs_configured": compare(
+                groups[adadelta["paper"]], groups[adadelta["configured"]], tie
+            ),
+        },
+        "early_stopping": {
+            "patience": patience,
+            "groups": stopping_groups,
+            "seconds_saved": sum(g["seconds_saved"] for g in stopping_groups),
+            "seconds_total": sum(g["seconds_total"] for g in stopping_groups),
+        },
+    }

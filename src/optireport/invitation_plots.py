@@ -1,0 +1,128 @@
+"""Figures of the invitation's experiments (SVG, Spanish labels), in the style of ``plots``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from optireport.plots import COLORS, plt, save
+
+# Within one optimizer's colour, configurations differ by line style (then marker).
+STYLES = ("-", "--", ":", "-.")
+
+
+def optimizer_colors(optimizers: Sequence[str]) -> dict[str, tuple]:
+    """The colour of each optimizer, as in the training chapter's figures (config order)."""
+    return {name: COLORS[index % len(COLORS)] for index, name in enumerate(optimizers)}
+
+
+def _median_band(ax, histories: Sequence[Mapping[str, np.ndarray]], metric, color, style, label):
+    """Median over seeds as a line, the seeds' range as a shaded band."""
+    length = min(len(h[metric]) for h in histories)
+    if length == 0:
+        return
+    stack = np.vstack([h[metric][:length] for h in histories])
+    epochs = histories[0]["epoch"][:length]
+    ax.plot(epochs, np.median(stack, axis=0), style, color=color, lw=1.6, label=label)
+    if len(histories) > 1:
+        ax.fill_between(epochs, stack.min(axis=0), stack.max(axis=0), color=color, alpha=0.12, lw=0)
+
+
+def plot_configurations(panels: Sequence[dict], path, ylabel="Exactitud de validación") -> None:
+    """Validation accuracy per epoch, one panel per entry of ``panels``.
+
+    Each panel is ``{"title": str, "lines": [{"label", "color", "histories"}]}``; the lines of a
+    panel take the line styles in order.
+    """
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(6.5, 3.6), sharey=True, squeeze=False, layout="constrained"
+    )
+    for ax, panel in zip(axes.flat, panels, strict=True):
+        for index, line in enumerate(panel["lines"]):
+            style = STYLES[index % len(STYLES)]
+            _median_band(ax, line["histories"], "val_accuracy", line["color"], style, line["label"])
+        if panel.get("title"):
+            ax.set_title(panel["title"], fontsize=11)
+        ax.set_xlabel("Época")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.legend(fontsize=9, loc="lower right", handlelength=3)
+    axes.flat[0].set_ylabel(ylabel)
+    low = min(
+        (
+            np.nanmin(h["val_accuracy"])
+            for panel in panels
+            for line in panel["lines"]
+            for h in line["histories"]
+            if np.isfinite(h["val_accuracy"]).any()
+        ),
+        default=0.0,
+    )
+    # Below 0.8 everything is shown; above, the axis starts near the lowest curve.
+    axes.flat[0].set_ylim(0.0 if low < 0.8 else np.floor(low * 20) / 20, 1.0)
+    save(fig, path)
+
+
+def plot_early_stopping(
+    histories: Mapping[str, Mapping[str, Sequence[Mapping[str, np.ndarray]]]],
+    stops: Mapping[tuple[str, str, int], Mapping],
+    colors: Mapping[str, tuple],
+    variant_styles: Mapping[str, str],
+    variant_labels: Mapping[str, str],
+    path,
+) -> None:
+    """Validation loss per epoch of every main training, one panel per optimizer.
+
+    A dot marks the epoch whose weights early stopping restores; a cross, the epoch where it
+    stops (none when it never stops). ``histories[optimizer][variant]`` lists the seeds'
+    histories; ``stops[(optimizer, variant, seed)]`` holds ``best_epoch`` and ``stop_epoch``.
+    """
+    names = list(histories)
+    columns = min(3, len(names))
+    rows = -(-len(names) // columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(6.5, 2.4 * rows + 0.6), sharex=True, squeeze=False
+    )
+    for ax, name in zip(axes.flat, names, strict=False):
+        finite = []
+        for variant, runs in histories[name].items():
+            for history in runs:
+                epochs, loss = history["epoch"], history["val_loss"]
+                ax.plot(epochs, loss, variant_styles[variant], color=colors[name], lw=1.0)
+                finite.append(loss[np.isfinite(loss)])
+                stop = stops[(name, variant, int(history["seed"]))]
+                for key, marker in (("best_epoch", "o"), ("stop_epoch", "x")):
+                    if stop[key] is not None and stop[key] <= len(loss):
+                        ax.plot(
+                            stop[key],
+                            loss[stop[key] - 1],
+                            marker,
+                            color="black",
+                            ms=4,
+                            mew=1.2,
+                            zorder=3,
+                        )
+        ax.set_title(name, fontsize=11)
+        ax.set_yscale("log")
+        values = np.concatenate(finite) if finite else np.array([])
+        if values.size:
+            ax.set_ylim(values.min() * 0.8, min(values.max(), 20.0) * 1.25)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("Época")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Pérdida de validación")
+    handles = [
+        Line2D([], [], color="0.3", ls=variant_styles[v], label=variant_labels[v])
+        for v in variant_styles
+    ] + [
+        Line2D([], [], color="black", marker="o", ls="", label="pesos restaurados"),
+        Line2D([], [], color="black", marker="x", ls="", label="parada"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncols=2, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.1 if rows > 1 else 0.16, 1, 1))
+    save(fig, path)

@@ -1,0 +1,118 @@
+# The experiments the notebook's closing invitation calls for (optireport.invitation): one
+# training job per configuration (all its seeds), then one summary of the chapter and its
+# figures. Early stopping reads the main trainings and trains nothing.
+import re
+
+from optireport import invitation
+
+INVITATION = invitation.experiments(config)
+INVITATION_CONFIGURATIONS = list(INVITATION["configurations"])
+INVITATION_FIGURES = [
+    f"report/figures/{name}.svg"
+    for name in ("batch_size", "momentum", "adadelta", "early_stopping")
+]
+
+
+def invitation_params(wildcards):
+    return {
+        **invitation.configuration_settings(config, wildcards.configuration),
+        "subset": data_subset(),
+    }
+
+
+def invitation_runtime_min(wildcards, attempt):
+    settings = invitation.configuration_settings(config, wildcards.configuration)
+    return runtime_min(settings["epochs"] * len(settings["seeds"]), attempt)
+
+
+rule invitation_train:
+    input:
+        "results/data/mnist.npz",
+        code("data"),
+        code("training"),
+    output:
+        directory("results/invitation/{configuration}"),
+    log:
+        "logs/invitation/{configuration}.log",
+    benchmark:
+        "benchmarks/invitation_train/{configuration}.tsv"
+    wildcard_constraints:
+        configuration="|".join(map(re.escape, INVITATION_CONFIGURATIONS)),
+    conda:
+        ENV
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=train_mem_mb,
+        runtime=invitation_runtime_min,
+    params:
+        settings=invitation_params,
+    script:
+        "../scripts/invitation_train.py"
+
+
+rule invitation_summary:
+    input:
+        mnist="results/data/mnist.json",
+        runs=expand(
+            "results/invitation/{configuration}",
+            configuration=INVITATION_CONFIGURATIONS,
+        ),
+        histories=[f"{d}/history.csv" for d in training_dirs()],
+        metrics=[f"{d}/metrics.json" for d in training_dirs()],
+        code=code("invitation"),
+    output:
+        "results/invitation/summary.json",
+    log:
+        "logs/invitation/summary.log",
+    conda:
+        ENV
+    params:
+        config=config,
+        trainings=[[o, v, s] for o, v, s in training_jobs()],
+    script:
+        "../scripts/invitation_summary.py"
+
+
+rule invitation_figures:
+    input:
+        summary="results/invitation/summary.json",
+        runs=expand(
+            "results/invitation/{configuration}",
+            configuration=INVITATION_CONFIGURATIONS,
+        ),
+        histories=[f"{d}/history.csv" for d in training_dirs()],
+        code=[code("invitation_plots"), code("plots")],
+    output:
+        batch_size=report(
+            "report/figures/batch_size.svg",
+            caption="../report/batch_size.rst",
+            category="Experimentos",
+            labels={"figura": "tamaño de lote"},
+        ),
+        momentum=report(
+            "report/figures/momentum.svg",
+            caption="../report/momentum.rst",
+            category="Experimentos",
+            labels={"figura": "momento"},
+        ),
+        adadelta=report(
+            "report/figures/adadelta.svg",
+            caption="../report/adadelta.rst",
+            category="Experimentos",
+            labels={"figura": "Adadelta"},
+        ),
+        early_stopping=report(
+            "report/figures/early_stopping.svg",
+            caption="../report/early_stopping.rst",
+            category="Experimentos",
+            labels={"figura": "parada temprana"},
+        ),
+    log:
+        "logs/invitation/figures.log",
+    conda:
+        ENV
+    params:
+        optimizers=OPTIMIZERS,
+        trainings=[[o, v, s] for o, v, s in training_jobs()],
+    script:
+        "../scripts/invitation_figures.py"

@@ -1,0 +1,91 @@
+"""Rule invitation_figures: one figure per experiment of the invitation's chapter."""
+
+from pathlib import Path
+
+from optireport import document, invitation_plots, plots, summary
+from optireport.joblog import redirect_to_log
+
+redirect_to_log(snakemake.log[0])
+
+inputs, output, params = snakemake.input, snakemake.output, snakemake.params
+result = summary.read_json(inputs.summary)
+colors = invitation_plots.optimizer_colors(params.optimizers)
+seeds = result["settings"]["seeds"]
+directories = {Path(path).name: Path(path) for path in inputs.runs}
+
+
+def line(name, label):
+    """One configuration's seeds as a line of a panel."""
+    configuration = result["configurations"][name]
+    histories = [
+        plots.read_history(directories[name] / f"seed{seed}" / "history.csv") for seed in seeds
+    ]
+    return {"label": label, "color": colors[configuration["optimizer"]], "histories": histories}
+
+
+invitation_plots.plot_configurations(
+    [
+        {
+            "title": optimizer,
+            "lines": [
+                line(row["configuration"], f"lotes de {row['batch_size']}")
+                for row in found["sizes"]
+            ],
+        }
+        for optimizer, found in result["batch_size"].items()
+    ],
+    output.batch_size,
+)
+roles = result["momentum"]["configurations"]
+beta = result["momentum"]["momentum"]
+invitation_plots.plot_configurations(
+    [
+        {
+            "title": None,
+            "lines": [
+                line(roles["plain"], "sin momento"),
+                line(roles["momentum"], f"momento clásico ({beta})"),
+                line(roles["nesterov"], f"momento de Nesterov ({beta})"),
+            ],
+        }
+    ],
+    output.momentum,
+)
+roles = result["adadelta"]["configurations"]
+configured = snakemake.config["optimizers"][
+    result["configurations"][roles["configured"]]["optimizer"]
+]
+invitation_plots.plot_configurations(
+    [
+        {
+            "title": None,
+            "lines": [
+                line(
+                    roles["configured"], f"tasa configurada ({configured['args']['learning_rate']})"
+                ),
+                line(roles["paper"], f"tasa del artículo ({result['adadelta']['paper_rate']})"),
+            ],
+        }
+    ],
+    output.adadelta,
+)
+histories = {}
+for path, (optimizer, variant, seed) in zip(inputs.histories, params.trainings, strict=True):
+    history = plots.read_history(path)
+    history["seed"] = seed
+    histories.setdefault(optimizer, {}).setdefault(variant, []).append(history)
+stops = {
+    (g["optimizer"], g["variant"], s["seed"]): s
+    for g in result["early_stopping"]["groups"]
+    for s in g["seeds"]
+}
+styles = {"raw": "-", "scaled": "--"}
+present = {variant for by_variant in histories.values() for variant in by_variant}
+invitation_plots.plot_early_stopping(
+    histories,
+    stops,
+    colors,
+    {variant: style for variant, style in styles.items() if variant in present},
+    document.VARIANT_CELLS,
+    output.early_stopping,
+)

@@ -1,0 +1,36 @@
+"""Rule invitation_summary: numbers and verdicts of the invitation's experiments."""
+
+from pathlib import Path
+
+from optireport import invitation, summary
+from optireport.joblog import redirect_to_log
+
+redirect_to_log(snakemake.log[0])
+
+inputs, params = snakemake.input, snakemake.params
+config = params.config
+
+# One directory per configuration, named after it, with one subdirectory per seed.
+results = {}
+for directory in map(Path, inputs.runs):
+    seeds = config["invitation"]["seeds"]
+    results[directory.name] = [
+        invitation.seed_result(
+            summary.read_json(directory / f"seed{seed}" / "metrics.json"),
+            invitation.read_history(directory / f"seed{seed}" / "history.csv"),
+        )
+        for seed in seeds
+    ]
+main_trainings = [
+    (optimizer, variant, summary.read_json(metrics), invitation.read_history(history))
+    for (optimizer, variant, _), metrics, history in zip(
+        params.trainings, inputs.metrics, inputs.histories, strict=True
+    )
+]
+n_train = summary.read_json(inputs.mnist)["shapes"]["x_train"][0]
+if config["data"]["train_subset"] is not None:
+    n_train = min(n_train, int(config["data"]["train_subset"]))
+n_fit = invitation.fit_size(n_train, float(config["training"]["validation_split"]))
+summary.write_json(
+    invitation.summarize(config, results, main_trainings, n_fit), snakemake.output[0]
+)

@@ -1,0 +1,22 @@
+"""Rule invitation_train: every seed of one configuration of the invitation's experiments.
+
+All the seeds run in this one process, so TensorFlow and the data load once per configuration.
+"""
+
+from pathlib import Path
+
+from optireport.joblog import redirect_to_log
+
+redirect_to_log(snakemake.log[0])
+
+from optireport import data, training  # noqa: E402  (TensorFlow logs go to the job log)
+
+settings = dict(snakemake.params.settings)
+subset = settings.pop("subset")
+seeds = settings.pop("seeds")
+arrays = data.load_subset(snakemake.input[0], subset["train"], subset["test"])
+for seed in seeds:
+    print(f"Semilla {seed}:", flush=True)
+    training.train(
+        **arrays, seed=seed, out_dir=Path(snakemake.output[0]) / f"seed{seed}", **settings
+    )
