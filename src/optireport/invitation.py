@@ -385,8 +385,6 @@ def batch_findings(batch: Mapping, groups: Mapping, base_sizes: Mapping, n_fit: 
         base = groups[sizes[base_sizes[optimizer]]] if base_sizes[optimizer] in sizes else None
         rows = []
         for size, name in sizes.items():
-            seconds = groups[name]["seconds_per_epoch"]
-            base_seconds = base["seconds_per_epoch"] if base else None
             rows.append(
                 {
                     "batch_size": size,
@@ -394,12 +392,6 @@ def batch_findings(batch: Mapping, groups: Mapping, base_sizes: Mapping, n_fit: 
                     "updates_per_epoch": -(-n_fit // size),
                     "is_base": size == base_sizes[optimizer],
                     "against_base": compare(groups[name], base, tie) if base else None,
-                    # Wall-clock seconds per epoch relative to the notebook's batch size.
-                    "epoch_time_ratio": (
-                        seconds["median"] / base_seconds["median"]
-                        if seconds and base_seconds
-                        else None
-                    ),
                 }
             )
         findings[optimizer] = {"base_batch_size": base_sizes[optimizer], "sizes": rows}

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from optireport.plots import COLORS, plt, save
 
@@ -38,7 +38,12 @@ def plot_configurations(panels: Sequence[dict], path, ylabel="Exactitud de valid
     panel take the line styles in order.
     """
     fig, axes = plt.subplots(
-        1, len(panels), figsize=(6.5, 3.6), sharey=True, squeeze=False, layout="constrained"
+        1,
+        len(panels),
+        figsize=(6.5, 3.6 if len(panels) > 1 else 3.0),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
     )
     for ax, panel in zip(axes.flat, panels, strict=True):
         for index, line in enumerate(panel["lines"]):
@@ -106,9 +111,13 @@ def plot_early_stopping(
                         )
         ax.set_title(name, fontsize=11)
         ax.set_yscale("log")
+        # Plain numbers (0.2, 0.5, 1, 2) instead of powers of ten.
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         values = np.concatenate(finite) if finite else np.array([])
         if values.size:
-            ax.set_ylim(values.min() * 0.8, min(values.max(), 20.0) * 1.25)
+            ax.set_ylim(values.min() * 0.8, values.max() * 1.25)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)

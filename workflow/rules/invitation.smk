@@ -13,18 +13,6 @@ INVITATION_FIGURES = [
 ]
 
 
-def invitation_params(wildcards):
-    return {
-        **invitation.configuration_settings(config, wildcards.configuration),
-        "subset": data_subset(),
-    }
-
-
-def invitation_runtime_min(wildcards, attempt):
-    settings = invitation.configuration_settings(config, wildcards.configuration)
-    return runtime_min(settings["epochs"] * len(settings["seeds"]), attempt)
-
-
 rule invitation_train:
     input:
         "results/data/mnist.npz",
@@ -43,9 +31,15 @@ rule invitation_train:
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,
-        runtime=invitation_runtime_min,
+        runtime=lambda w, attempt: runtime_min(
+            config["invitation"]["epochs"] * len(config["invitation"]["seeds"]),
+            attempt,
+        ),
     params:
-        settings=invitation_params,
+        settings=lambda w: {
+            **invitation.configuration_settings(config, w.configuration),
+            "subset": data_subset(),
+        },
     script:
         "../scripts/invitation_train.py"
 
