@@ -24,12 +24,11 @@ from __future__ import annotations
 import csv
 import math
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from optireport.config import format_number, training_settings
-
-# A training "collapsed" when it predicts one digit for at least this share of the test set.
-COLLAPSE_SHARE = 0.9
+from optireport.summary import COLLAPSE_SHARE
+from optireport.summary import _stats as stats
 
 # Short names of optimizer arguments in configuration names.
 ARG_SLUGS = {"learning_rate": "lr", "momentum": "momentum", "nesterov": "nesterov"}
@@ -178,19 +177,6 @@ def seed_result(metrics: Mapping, history: Sequence[Mapping]) -> dict:
         "epochs_to_target": metrics["epochs_to_target"],
         "epochs_completed": metrics["epochs_completed"],
         "seconds_per_epoch": statistics.median(seconds) if seconds else None,
-    }
-
-
-def stats(values: Iterable[float | None]) -> dict | None:
-    """Median and range of the finite values; None when there are none."""
-    numbers = [v for v in values if _finite(v)]
-    if not numbers:
-        return None
-    return {
-        "median": statistics.median(numbers),
-        "min": min(numbers),
-        "max": max(numbers),
-        "n": len(numbers),
     }
 
 
