@@ -1,0 +1,77 @@
+"""CPU cost of the invitation's trainings and of the test evaluations early stopping needs.
+
+For every configuration of ``invitation`` in the config, trains ``--epochs`` epochs on the real
+data (after one untimed warm-up epoch that traces the TF function) and measures the process
+CPU time per epoch, which depends far less on other processes than wall-clock time does. It
+then prints the CPU seconds each configuration costs in the build (epochs x seeds) and the cost
+of one evaluation of the test set, which the main trainings run at each new minimum of the
+validation loss.
+
+Usage: python bench/invitation_cost.py [--config config/config.yaml] [--epochs 2]
+"""
+
+import argparse
+import time
+
+import numpy as np
+import yaml
+from snakemake.utils import validate
+
+from optireport import data, invitation, training
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="config/config.yaml")
+    parser.add_argument("--data", default="results/data/mnist.npz")
+    parser.add_argument("--epochs", type=int, default=2)
+    args = parser.parse_args()
+
+    with open(args.config, encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    validate(config, "workflow/schemas/config.schema.yaml", set_default=True)
+    arrays = data.load_subset(args.data, None, None)
+    training.configure_runtime(config["training"]["threads"], 0)
+
+    print(f"{'configuración':<28} {'CPU s/época':>12} {'épocas':>7} {'CPU s en la generación':>23}")
+    total = 0.0
+    for name in invitation.experiments(config)["configurations"]:
+        settings = invitation.configuration_settings(config, name)
+        x = training.prepare_inputs(arrays["x_train"], settings["variant"])
+        (x_fit, y_fit), _ = training.split_validation(
+            x, arrays["y_train"].astype(np.int32), settings["validation_split"]
+        )
+        model = training.build_model()
+        model.compile(
+            optimizer=training.make_optimizer(
+                settings["optimizer_class"], settings["optimizer_args"]
+            ),
+            loss="sparse_categorical_crossentropy",
+        )
+        model.optimizer.build(model.trainable_variables)
+        run_epoch = training.make_epoch_function(model, settings["batch_size"])
+        order = training.epoch_order(0, 1, len(y_fit))
+        run_epoch(x_fit, y_fit, order)  # traces the function
+        start = time.process_time()
+        for epoch in range(args.epochs):
+            run_epoch(x_fit, y_fit, training.epoch_order(0, epoch + 2, len(y_fit)))
+        per_epoch = (time.process_time() - start) / args.epochs
+        epochs = settings["epochs"] * len(settings["seeds"])
+        total += per_epoch * epochs
+        print(f"{name:<28} {per_epoch:>12.2f} {epochs:>7} {per_epoch * epochs:>23.0f}")
+    print(f"{'total':<28} {'':>12} {'':>7} {total:>23.0f}")
+
+    evaluate = training.make_evaluate_function(model)
+    x_test = training.prepare_inputs(arrays["x_test"], "raw")
+    y_test = arrays["y_test"].astype(np.int32)
+    evaluate(x_test, y_test)
+    start = time.process_time()
+    for _ in range(10):
+        evaluate(x_test, y_test)
+    print(
+        f"Una evaluación del conjunto de prueba: {(time.process_time() - start) / 10:.3f} s de CPU"
+    )
+
+
+if __name__ == "__main__":
+    main()
