@@ -106,6 +106,28 @@ def test_compare_rules(a, b, verdict):
         )
 
 
+def test_compare_divergence_in_every_seed_comes_first():
+    diverged = group("a", [0.098, 0.098], diverged=(1, 2))
+    assert diverged["test_accuracy"] is not None  # the helper keeps them; seed_result does not
+    assert invitation.compare(diverged, group("b", [0.9, 0.91]), TIE)["verdict"] == "diverged"
+    assert invitation.compare(group("b", [0.9, 0.91]), diverged, TIE)["verdict"] == "diverged"
+
+
+def test_a_diverged_seed_has_no_test_figures():
+    found = invitation.seed_result(
+        {
+            **metrics(accuracy=0.098, diverged=True),
+            "majority_prediction": 0,
+            "majority_prediction_share": 1.0,
+            "epochs_to_target": None,
+            "epochs_completed": 1,
+        },
+        rows([math.nan]),
+    )
+    assert found["test_accuracy"] is None and found["test_loss"] is None
+    assert found["diverged"] is True and found["collapsed"] is False
+
+
 def test_compare_collapse_overrides_the_numbers():
     collapsed = group("a", [0.1135, 0.1135], collapsed=(1, 2))
     found = invitation.compare(collapsed, group("b", [0.95, 0.96]), TIE)
@@ -313,6 +335,7 @@ def test_chapter_renders_every_state(small_config):
     assert "colapsa con las semillas 1 y 2" in text
     assert "la comparación entre el lote de 10 y el de 50 no dice nada" in text
     assert "diverge con las semillas 1 y 2" in text
+    assert "el momento clásico diverge en todas sus semillas" in text
     assert "el momento de Nesterov y el clásico" not in text
     assert "la tasa del artículo da más exactitud en prueba que la configurada (0.9600" in text
     assert "**Adagrad** con la entrada sin escalar (0..255) no se detiene" in text

@@ -27,7 +27,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 
 from optireport.config import format_number, training_settings
-from optireport.summary import COLLAPSE_SHARE
+from optireport.summary import COLLAPSE_SHARE, collapsed
 from optireport.summary import _stats as stats
 
 # Short names of optimizer arguments in configuration names.
@@ -167,12 +167,16 @@ def _finite(value) -> bool:
 def seed_result(metrics: Mapping, history: Sequence[Mapping]) -> dict:
     """One seed of one configuration: test figures, state, epochs to target, epoch seconds."""
     seconds = [row["seconds"] for row in history]
+    # A diverged run's test figures come from non-finite weights: they are not results.
+    kept = not metrics["diverged"]
     return {
         "seed": metrics["seed"],
-        "test_accuracy": metrics["test_accuracy"] if _finite(metrics["test_accuracy"]) else None,
-        "test_loss": metrics["test_loss"] if _finite(metrics["test_loss"]) else None,
+        "test_accuracy": metrics["test_accuracy"]
+        if kept and _finite(metrics["test_accuracy"])
+        else None,
+        "test_loss": metrics["test_loss"] if kept and _finite(metrics["test_loss"]) else None,
         "diverged": bool(metrics["diverged"]),
-        "collapsed": metrics["majority_prediction_share"] >= COLLAPSE_SHARE,
+        "collapsed": collapsed(metrics),
         "majority_prediction": metrics["majority_prediction"],
         "epochs_to_target": metrics["epochs_to_target"],
         "epochs_completed": metrics["epochs_completed"],
@@ -216,13 +220,16 @@ def compare(a: Mapping, b: Mapping, tie: float) -> dict:
     """How configuration ``a`` compares with ``b`` in test accuracy, over their seeds.
 
     Verdicts, first rule that applies:
-    ``missing`` (either has no test accuracy), ``collapsed`` (either collapsed in every seed,
+    ``diverged`` (either diverged in every seed), ``missing`` (either has no test accuracy),
+    ``collapsed`` (either collapsed in every seed,
     so its accuracy says nothing about the optimizer's pace), ``tie`` (medians closer than
     ``tie``), ``overlap`` (the seed ranges overlap: within the variation between seeds),
     ``better`` or ``worse``.
     """
     result = {"a": a["name"], "b": b["name"], "difference": None}
     sa, sb = a["test_accuracy"], b["test_accuracy"]
+    if any(g["seeds"] and len(g["diverged_seeds"]) == len(g["seeds"]) for g in (a, b)):
+        return {**result, "verdict": "diverged"}
     if sa is None or sb is None:
         return {**result, "verdict": "missing"}
     result["difference"] = sa["median"] - sb["median"]
@@ -292,7 +299,11 @@ def early_stopping_seed(
     best = next((row for row in history if row["epoch"] == found["best_epoch"]), None)
     restored_accuracy = best["test_accuracy"] if best else None
     restored_loss = best["test_loss"] if best else None
-    final_accuracy = metrics["test_accuracy"] if _finite(metrics["test_accuracy"]) else None
+    final_accuracy = (
+        metrics["test_accuracy"]
+        if not metrics["diverged"] and _finite(metrics["test_accuracy"])
+        else None
+    )
     difference = (
         restored_accuracy - final_accuracy
         if _finite(restored_accuracy) and final_accuracy is not None
@@ -304,7 +315,7 @@ def early_stopping_seed(
         "stop_epoch": stop,
         "best_epoch": found["best_epoch"],
         "diverged": found["diverged"] or bool(metrics["diverged"]),
-        "collapsed": metrics["majority_prediction_share"] >= COLLAPSE_SHARE,
+        "collapsed": collapsed(metrics),
         "epochs_saved": epochs - trained,
         "seconds_saved": sum(row["seconds"] for row in history[trained:]),
         "seconds_total": sum(row["seconds"] for row in history),
