@@ -15,6 +15,9 @@ SEEDS = 10
 VARIANTS = 2
 GD_RUNS = 5  # the notebook's five runs, unchanged
 LR_POINTS = 11
+# The invitation's trainings (config.yaml, unchanged by the study): batch sizes 10 and 250 for
+# Adam and SGD, Adam and SGD themselves, momentum and Nesterov, Adadelta at both rates.
+INVITATION_CONFIGURATIONS = 10
 
 
 def catalogue(schema: dict) -> set[str]:
@@ -45,6 +48,7 @@ def test_extended_dry_run_plans_the_expected_jobs(schema: dict, tmp_path: Path) 
         "lr_probe": optimizers * VARIANTS,  # one job runs a whole grid, per input variant
         "gd_run": GD_RUNS,
         "gd_run_figure": GD_RUNS,
+        "invitation_train": INVITATION_CONFIGURATIONS,
     }
     assert {rule: counts[rule] for rule in scaled} == scaled
     # The tuned trainings (at most one per main training) are only known once the tune
