@@ -21,11 +21,11 @@ config (``invitation.thresholds``).
 
 from __future__ import annotations
 
-import csv
 import math
 import statistics
 from collections.abc import Mapping, Sequence
 
+from optireport import summary
 from optireport.config import format_number, training_settings
 from optireport.summary import COLLAPSE_SHARE, collapsed
 from optireport.summary import _stats as stats
@@ -147,12 +147,7 @@ def config_problems(config: dict) -> list[str]:
 
 def read_history(path) -> list[dict]:
     """A training's ``history.csv`` as one dict per epoch (NaN where nothing was recorded)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return [
-        {key: int(value) if key == "epoch" else float(value or "nan") for key, value in row.items()}
-        for row in rows
-    ]
+    return [{**row, "epoch": int(row["epoch"])} for row in summary.read_history(path)]
 
 
 def fit_size(n_train: int, validation_split: float) -> int:
