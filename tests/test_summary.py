@@ -6,7 +6,10 @@ import pytest
 
 from optireport import summary
 
-HISTORY = "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n1,1.0,0.5,1.0,0.5,1.0\n"
+HISTORY = (
+    "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
+    "1,1.0,0.5,1.0,0.5,1.0,1.0,0.5\n"
+)
 
 
 def entry(
@@ -147,7 +150,7 @@ def test_rule_times_group_benchmark_files_by_rule(tmp_path, monkeypatch):
     ("text", "problem"),
     [
         ("garbage\n", "línea 1: se esperaban las columnas"),
-        (HISTORY + "2,garbage,0.5,1.0,0.5,1.0\n", "línea 3: could not convert"),
+        (HISTORY + "2,garbage,0.5,1.0,0.5,1.0,nan,nan\n", "línea 3: could not convert"),
         (HISTORY + "2,1.0\n", "línea 3: número de valores distinto"),
     ],
 )
@@ -164,7 +167,7 @@ def test_damaged_history_names_the_file_and_the_fix(tmp_path, text, problem):
 
 def test_history_is_read_as_floats(tmp_path):
     path = tmp_path / "history.csv"
-    path.write_text(HISTORY + "2,nan,0.5,,0.5,1.0\n")
+    path.write_text(HISTORY + "2,nan,0.5,,0.5,1.0,nan,nan\n")
     rows = summary.read_history(path)
     assert rows[0] == {
         "epoch": 1.0,
@@ -173,8 +176,11 @@ def test_history_is_read_as_floats(tmp_path):
         "val_loss": 1.0,
         "val_accuracy": 0.5,
         "seconds": 1.0,
+        "test_loss": 1.0,
+        "test_accuracy": 0.5,
     }
     assert math.isnan(rows[1]["loss"]) and math.isnan(rows[1]["val_loss"])
+    assert math.isnan(rows[1]["test_accuracy"])
 
 
 def test_a_damaged_probe_history_names_its_optimizer_folder():
