@@ -47,7 +47,6 @@ def test_extended_dry_run_plans_the_expected_jobs(schema: dict, tmp_path: Path) 
         "train": optimizers * VARIANTS * SEEDS,  # 240
         "lr_probe": optimizers * VARIANTS,  # one job runs a whole grid, per input variant
         "gd_run": GD_RUNS,
-        "gd_run_figure": GD_RUNS,
         "invitation_train": INVITATION_CONFIGURATIONS,
     }
     assert {rule: counts[rule] for rule in scaled} == scaled

@@ -329,6 +329,7 @@ def test_chapter_renders_every_state(small_config):
     ]
     inv = chapter(small_config, results, main)
     text = " ".join(render(small_config, inv).split())
+    RAW = document.VARIANT_NAMES["raw"]
     assert "Con **Adam**, el lote de 10 da más exactitud en prueba que el de 50 (0.9700" in text
     assert "no se puede comparar el lote de 250 con el de 50" in text
     assert "sin resultado" in text
@@ -338,11 +339,11 @@ def test_chapter_renders_every_state(small_config):
     assert "el momento clásico diverge en todas sus semillas" in text
     assert "el momento de Nesterov y el clásico" not in text
     assert "la tasa del artículo da más exactitud en prueba que la configurada (0.9600" in text
-    assert "**Adagrad** con la entrada sin escalar (0..255) no se detiene" in text
-    assert "**SGD** con la entrada sin escalar (0..255) colapsa en todas las semillas" in text
-    assert "En **RMSprop** con la entrada sin escalar (0..255) algún entrenamiento diverge" in text
+    assert f"**Adagrad** con la {RAW} no se detiene" in text
+    assert f"**SGD** con la {RAW} colapsa en todas las semillas" in text
+    assert f"En **RMSprop** con la {RAW} algún entrenamiento diverge" in text
     assert (
-        "En **Adam** con la entrada sin escalar (0..255), la parada ahorra el 22 % de las épocas"
+        f"En **Adam** con la {RAW}, la parada ahorra el 22 % de las épocas"
         " pero pierde exactitud en prueba (-0.0480 de mediana)"
     ) in text
     assert "no lo alcanza" in text
