@@ -8,15 +8,16 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
-from optireport.plots import COLORS, plt, save
+from optireport import palette
+from optireport.plots import plt, save
 
 # Within one optimizer's colour, configurations differ by line style (then marker).
 STYLES = ("-", "--", ":", "-.")
 
 
-def optimizer_colors(optimizers: Sequence[str]) -> dict[str, tuple]:
-    """The colour of each optimizer, as in the training chapter's figures (config order)."""
-    return {name: COLORS[index % len(COLORS)] for index, name in enumerate(optimizers)}
+def optimizer_colors(optimizers: Sequence[str]) -> dict[str, str]:
+    """The colour of each optimizer: the report's one palette."""
+    return palette.colors(optimizers)
 
 
 def _median_band(ax, histories: Sequence[Mapping[str, np.ndarray]], metric, color, style, label):
@@ -53,7 +54,7 @@ def plot_configurations(panels: Sequence[dict], path, ylabel="Exactitud de valid
             ax.set_title(panel["title"], fontsize=11)
         ax.set_xlabel("Época")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.legend(fontsize=9, loc="lower right", handlelength=3)
+        ax.legend(fontsize=palette.LEGEND_FONTSIZE, loc="lower right", handlelength=3)
     axes.flat[0].set_ylabel(ylabel)
     low = min(
         (
@@ -132,6 +133,12 @@ def plot_early_stopping(
         Line2D([], [], color="black", marker="o", ls="", label="pesos restaurados"),
         Line2D([], [], color="black", marker="x", ls="", label="parada"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncols=2, fontsize=9, frameon=False)
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncols=2,
+        fontsize=palette.LEGEND_FONTSIZE,
+        frameon=False,
+    )
     fig.tight_layout(rect=(0, 0.1 if rows > 1 else 0.16, 1, 1))
     save(fig, path)

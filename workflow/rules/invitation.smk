@@ -75,7 +75,7 @@ rule invitation_figures:
             configuration=INVITATION_CONFIGURATIONS,
         ),
         histories=[f"{d}/history.csv" for d in training_dirs()],
-        code=[code("invitation_plots"), code("plots")],
+        code=[code("invitation_plots"), code("plots"), code("palette")],
     output:
         batch_size=report(
             "report/figures/batch_size.svg",

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from optireport import document, invitation_plots, plots, summary
+from optireport import document, invitation_plots, palette, plots, summary
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
@@ -79,7 +79,7 @@ stops = {
     for g in result["early_stopping"]["groups"]
     for s in g["seeds"]
 }
-styles = {"raw": "-", "scaled": "--"}
+styles = palette.VARIANT_STYLES
 present = {variant for by_variant in histories.values() for variant in by_variant}
 invitation_plots.plot_early_stopping(
     histories,
