@@ -206,19 +206,20 @@ def test_section_renders_collapsed_diverged_missing_and_edge_states(comparison):
     assert "0.1135 [0.1135, 0.1135]; colapsa en 3 de 3" in text
     assert "diverge en 1 de 3" in text
     assert (
-        "| Adadelta | sin escalar (0..255) | 0.5000 [0.5000, 0.5000]; diverge en 1 de 3 "
+        "| Adadelta | sin escalar (de 0 a 255) | 0.5000 [0.5000, 0.5000]; diverge en 1 de 3 "
         "| sin datos | sin datos |" in text
     )
     assert "| ninguna |" in text
     assert (
-        "| RMSprop | sin escalar (0..255) | —; diverge en 3 de 3 | sin datos | sin datos |" in text
+        "| RMSprop | sin escalar (de 0 a 255) | —; diverge en 3 de 3 | sin datos | sin datos |"
+        in text
     )
     assert (
-        "Para Adadelta con la entrada sin escalar (0..255) y RMSprop con la entrada sin "
-        "escalar (0..255) ningún punto" in " ".join(text.split())
+        "Para Adadelta con la entrada sin escalar (de 0 a 255) y RMSprop con la entrada sin "
+        "escalar (de 0 a 255) ningún punto" in " ".join(text.split())
     )
     assert "en un borde de su rejilla en 2 casos" in text
-    assert "- Adam con la entrada sin escalar (0..255): el punto menor." in text
+    assert "- Adam con la entrada sin escalar (de 0 a 255): el punto menor." in text
     assert "desaparece la distancia al mejor de SGD" in text
     assert "misma tasa: mismos entrenamientos" in text
     assert "2 puntos para todos los optimizadores" in text

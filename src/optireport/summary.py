@@ -191,8 +191,10 @@ def aggregate(trainings: list[dict], collapse_share: float = COLLAPSE_SHARE) -> 
                     field: _stats(r[field] for r in finite)
                     for field in ("test_accuracy", "test_loss")
                 },
+                # Records built without their history (the fair comparison's) lack the
+                # validation-loss facts: those statistics are then None, not an error.
                 **{
-                    field: _stats(r[field] for r in runs)
+                    field: _stats(r.get(field) for r in runs)
                     for field in (
                         "best_val_accuracy",
                         "best_epoch",
