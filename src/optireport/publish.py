@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from optireport import atomic
 from optireport.config import ConfigError, check_config
 
 REPORT_DIR = Path("report/_site")
@@ -99,10 +100,7 @@ def record_edition(report_dir: Path, config: dict, output: Path, root: Path = Pa
         "config_digest": config_digest(config),
         "files": {name: sha256(report_dir / name) for name in FILES},
     }
-    partial = output.with_name(output.name + ".part")
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    partial.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    partial.replace(output)
+    atomic.write_text(output, json.dumps(record, indent=2) + "\n")
     return record
 
 
@@ -214,7 +212,7 @@ def add_edition(site: Path, report: Path, record: dict) -> Edition:
     folder.mkdir(parents=True)
     for file in FILES:
         shutil.copy2(report / file, folder / file)
-    (folder / "edicion.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    atomic.write_text(folder / "edicion.json", json.dumps(record, indent=2) + "\n")
     return Edition(f"{EDITIONS}/{name}", record)
 
 
@@ -293,7 +291,7 @@ def write_index(site: Path) -> Edition:
         previous=listing,
         editions=EDITIONS,
     )
-    (site / "index.html").write_text(page, encoding="utf-8")
+    atomic.write_text(site / "index.html", page)
     (site / ".nojekyll").touch()
     return current
 
@@ -338,11 +336,8 @@ def publish_folder(root: Path, record: dict, folder: Path) -> Outcome:
         changed = [name for name, data in after.items() if before.get(name) != data]
         # The index last: until it is replaced, the old one links only to files that exist.
         for name in sorted(changed, key=lambda n: n == "index.html"):
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".part")
-            shutil.copy2(staging / name, partial)
-            partial.replace(target)
+            with atomic.replacing(folder / name) as temporary:
+                shutil.copy2(staging / name, temporary)
     return Outcome(bool(changed), edition, str(folder))
 
 

@@ -24,6 +24,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from optireport import atomic
+
 RENDERERS = ("auto", "quarto", "pandoc")
 
 REPORT_DIR = Path(__file__).resolve().parents[2] / "report"
@@ -90,11 +92,9 @@ def render_report(qmd_path: Path, out_dir: Path, renderer: str = "auto") -> dict
             produced = _render_with_pandoc(qmd_path, Path(work), out_dir)
         outputs = {}
         for kind, path in produced.items():
-            # Copy next to the target, then rename: atomic on the same file system.
             outputs[kind] = out_dir / path.name
-            partial = out_dir / f".{path.name}.partial"
-            shutil.copyfile(path, partial)
-            os.replace(partial, outputs[kind])
+            with atomic.replacing(outputs[kind]) as temporary:
+                shutil.copyfile(path, temporary)
     return outputs
 
 

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from optireport import atomic
+from optireport import atomic, joblog
 from optireport.summary import HISTORY_COLUMNS
 
 VARIANTS = ("raw", "scaled")
@@ -430,13 +430,19 @@ def _restore_backup(model, backup_dir, fingerprint):
             )
             continue
         return history, float(state.get("elapsed_seconds", 0.0))
-    if any(backup_dir.iterdir()):
+    # The job's own log may be linked in here (joblog.KEPT_LOG): it stays.
+    leftovers = [path for path in backup_dir.iterdir() if path.name != joblog.KEPT_LOG]
+    if leftovers:
         print(
             f"Aviso: ninguna copia de seguridad utilizable en {backup_dir}; "
             "el entrenamiento empieza de cero.",
             flush=True,
         )
-    shutil.rmtree(backup_dir, ignore_errors=True)
+    for path in leftovers:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
     return [], 0.0
 
 

@@ -4,11 +4,13 @@ from pathlib import Path
 
 from optireport.joblog import redirect_to_log
 
-redirect_to_log(snakemake.log[0])
+out_dir = Path(snakemake.output.metrics).parent
+# The training resumes from its checkpoint folder; its log is kept there too.
+redirect_to_log(snakemake.log[0], out_dir / "backup")
 
 from optireport import data, training  # noqa: E402  (TensorFlow logs go to the job log)
 
 settings = dict(snakemake.params.settings)
 subset = settings.pop("subset")
 arrays = data.load_subset(snakemake.input[0], subset["train"], subset["test"])
-training.train(**arrays, out_dir=Path(snakemake.output.metrics).parent, **settings)
+training.train(**arrays, out_dir=out_dir, **settings)
