@@ -10,6 +10,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Trainings checkpoint after every epoch in the tests (and in the Snakemake runs they start),
+# so an interruption test knows which commits exist; the default is one every 10 s.
+os.environ.setdefault("OPTIREPORT_CHECKPOINT_SECONDS", "0")
+
 
 def load_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))

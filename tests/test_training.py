@@ -377,6 +377,18 @@ def truncate(path):
     path.write_bytes(data[: len(data) // 2])
 
 
+def test_checkpoints_are_spaced_by_time(tmp_path, monkeypatch):
+    """With an interval longer than the run, an interruption leaves no commit to resume."""
+    reference = run_train(tmp_path / "reference", epochs=4)
+    out_dir = tmp_path / "run"
+    monkeypatch.setenv(training.CHECKPOINT_SECONDS_VARIABLE, "3600")
+    interrupted_run(out_dir, monkeypatch, epochs=4, stop_at=3)
+    assert not list((out_dir / "backup").glob("epoch-*"))
+    metrics = run_train(out_dir, epochs=4)
+    assert metrics["resumed_from_epoch"] is None
+    assert without_timing(metrics) == without_timing(reference)
+
+
 @pytest.mark.parametrize(
     ("damage", "resumed_from"),
     [("weights", 1), ("state", 1), ("history", 1), ("every commit", None)],
