@@ -344,6 +344,6 @@ def test_chapter_renders_every_state(small_config):
     assert f"En **RMSprop** con la {RAW} algún entrenamiento diverge" in text
     assert (
         f"En **Adam** con la {RAW}, la parada ahorra el 22 % de las épocas"
-        " pero pierde exactitud en prueba (-0.0480 de mediana)"
+        " pero pierde exactitud en prueba (mediana de los cambios por semilla: -0.0480)"
     ) in text
     assert "no lo alcanza" in text

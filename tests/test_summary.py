@@ -96,7 +96,6 @@ def test_findings_rank_and_compare(trainings):
         "improves": ["SGD"],
         "unchanged": ["Adam"],
         "worsens": [],
-        "threshold": 0.01,
     }
     # A tie in epochs keeps both, faster first; Adam raw needs 3 epochs and is left out.
     assert found["first_to_target"] == {
@@ -321,3 +320,23 @@ def test_a_run_without_a_majority_share_is_not_collapsed():
     run["majority_prediction_share"] = None
     assert not summary.collapsed(run)
     assert summary.aggregate([run])[0]["collapsed_runs"] == 0
+
+
+def test_scaling_effect_follows_the_seed_ranges():
+    """A gain counts only when the ranges are apart, however small the gain looks."""
+    accuracies = {
+        ("Adam", "raw"): (0.9558, 0.9584, 0.9624),
+        ("Adam", "scaled"): (0.9677, 0.9684, 0.9690),
+        ("RMSprop", "raw"): (0.950, 0.956, 0.960),
+        ("RMSprop", "scaled"): (0.958, 0.966, 0.970),
+        ("Adagrad", "raw"): (0.93, 0.94, 0.95),
+        ("Adagrad", "scaled"): (0.90, 0.91, 0.92),
+    }
+    runs = [
+        entry(optimizer, variant, seed, accuracy)
+        for (optimizer, variant), values in accuracies.items()
+        for seed, accuracy in enumerate(values, start=1)
+    ]
+    rates = {"Adam": 0.001, "RMSprop": 0.001, "Adagrad": 0.001}
+    effect = summary.findings(summary.aggregate(runs), [], rates)["scaling_effect"]
+    assert effect == {"improves": ["Adam"], "unchanged": ["RMSprop"], "worsens": ["Adagrad"]}

@@ -350,13 +350,22 @@ def findings(
         for optimizer, variant in medians
         if variant == "raw" and (optimizer, "scaled") in medians
     }
-    # Differences in test accuracy below this are treated as no change.
-    noise = thresholds["scaling_noise"]
+    # Scaling improves (worsens) an optimizer only when every scaled seed beats (trails) every
+    # raw one, by at least the tie threshold: the same test as every other comparison.
+    stats = {(row["optimizer"], row["variant"]): row["test_accuracy"] for row in groups}
+
+    def scaling(optimizer: str) -> str:
+        raw, scaled = stats[(optimizer, "raw")], stats[(optimizer, "scaled")]
+        gain = scaling_gain[optimizer]
+        if scaled["min"] > raw["max"] and gain >= thresholds["tie"]:
+            return "improves"
+        if scaled["max"] < raw["min"] and -gain >= thresholds["tie"]:
+            return "worsens"
+        return "unchanged"
+
     scaling_effect = {
-        "improves": [name for name, gain in scaling_gain.items() if gain >= noise],
-        "unchanged": [name for name, gain in scaling_gain.items() if abs(gain) < noise],
-        "worsens": [name for name, gain in scaling_gain.items() if gain <= -noise],
-        "threshold": noise,
+        effect: [name for name in scaling_gain if scaling(name) == effect]
+        for effect in ("improves", "unchanged", "worsens")
     }
     return {
         "rankings": rankings,

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 # Defaults of the config's ``findings`` block (workflow/schemas/config.schema.yaml).
-THRESHOLDS = {"tie": 0.005, "collapse_share": 0.9, "scaling_noise": 0.01, "overfit_ratio": 1.5}
+THRESHOLDS = {"tie": 0.005, "collapse_share": 0.9, "overfit_ratio": 1.5}
 
 TIE, OVERLAP, AHEAD = "tie", "overlap", "ahead"
 
@@ -169,13 +169,18 @@ def never_reached_sentence(groups: Sequence[Mapping], target: float, names: Mapp
     return " ".join(sentences)
 
 
-def position(value: float, values: Sequence[float]) -> str:
-    """Where ``value`` falls among ``values``: ``above``, ``below`` or ``within``."""
+def position(value: float, values: Sequence[float], digits: int = 4) -> str:
+    """Where ``value`` falls among ``values``: ``above``, ``below``, ``within`` or ``equal``.
+
+    Compared at the ``digits`` decimals the report prints (those of the 2019 figures), so a
+    float32 0.11349999 does not read as lying below a published 0.1135.
+    """
+    value, values = round(value, digits), [round(v, digits) for v in values]
     if value > max(values):
         return "above"
     if value < min(values):
         return "below"
-    return "within"
+    return "equal" if value == min(values) == max(values) else "within"
 
 
 def reference_sentences(
@@ -198,15 +203,16 @@ def reference_sentences(
                 continue
             where = position(value, seeds)
             low, high = fmt(min(seeds)), fmt(max(seeds))
-            by_position.setdefault(where, []).append(
-                f"{name} ({fmt(value)}; nuestras semillas, de {low} a {high})"
-            )
+            seeds_text = "" if where == "equal" else f"; nuestras semillas, de {low} a {high}"
+            by_position.setdefault(where, []).append(f"{name} ({fmt(value)}{seeds_text})")
         for where, items in by_position.items():
             many = len(items) > 1
             if where == "above":
                 text = f"queda{'n' if many else ''} por encima de todas nuestras semillas"
             elif where == "below":
                 text = f"queda{'n' if many else ''} por debajo de todas nuestras semillas"
+            elif where == "equal":
+                text = f"coincide{'n' if many else ''} con la de todas nuestras semillas"
             else:
                 text = f"cae{'n' if many else ''} dentro del rango de nuestras semillas"
             sentences.append(f"La {label} de 2019 de {join(items)} {text}.")
@@ -250,15 +256,36 @@ def overfitting_sentence(groups: Sequence[Mapping], ratio: float) -> str:
         )
         overfit.append(f"{g['optimizer']} (mínimo {where}; al final, {times} veces ese mínimo)")
     if not overfit:
-        return (
+        text = (
             f"En ninguna configuración la pérdida de validación final llega a {ratio} veces "
             "su mínimo con todas las semillas: no hay un sobreajuste claro."
         )
+        return " ".join([text, *_partial_overfitting(groups, ratio)])
     verb = "sobreajusta" if len(overfit) == 1 else "sobreajustan"
-    return (
+    text = (
         f"{join(overfit)} {verb}: la pérdida de validación alcanza su mínimo y después crece "
         f"hasta al menos {ratio} veces ese valor, con todas las semillas."
     )
+    return " ".join([text, *_partial_overfitting(groups, ratio)])
+
+
+def _partial_overfitting(groups: Sequence[Mapping], ratio: float) -> list[str]:
+    """Configurations where only some seeds end at ≥ ``ratio`` × their minimum."""
+    sentences = []
+    full = {g["optimizer"] for g in overfitting_groups(groups, ratio)}
+    for g in groups:
+        seeds = _complete_seeds(g)
+        factors = [r["final_val_loss"] / r["min_val_loss"] for r in seeds]
+        rising = [f for f in factors if f >= ratio]
+        if g["optimizer"] in full or not rising:
+            continue
+        sentences.append(
+            f"En {g['optimizer']} la pérdida de validación también sube después de su mínimo, "
+            f"pero llega a {ratio} veces ese valor solo con {len(rising)} de sus "
+            f"{len(seeds)} semillas (al final, entre {min(factors):.2f} y {max(factors):.2f} "
+            "veces el mínimo)."
+        )
+    return sentences
 
 
 # A gradient-descent run whose last step is shorter than this has stopped.
@@ -428,9 +455,14 @@ def leaders_sentence(groups: Sequence[Mapping], thresholds: Mapping, input_name:
             )
             else "sin un orden que la variación entre semillas respalde"
         )
+        reason = (
+            f"medianas que difieren menos de {thresholds['tie']}"
+            if verb == "empatados"
+            else "medianas; sus rangos entre semillas se solapan"
+        )
         text = (
             f"**Con la {input_name}, {names} quedan en cabeza, {verb}** "
-            f"(exactitud en prueba {medians}, medianas)."
+            f"(exactitud en prueba {medians}: {reason})."
         )
     for key, singular, many in (
         ("collapsed_runs", "colapsa", "colapsan"),
