@@ -293,13 +293,17 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
     variants = list(dict.fromkeys(row["variant"] for row in rows))
     optimizers = list(dict.fromkeys(row["optimizer"] for row in rows))
     colors = palette.colors(optimizers)
-    lows = [
-        row[side]["test_accuracy"]["min"]
+    # The zoom frames the tuned results (the chapter's comparison); configured-rate results
+    # far below them show in the top row only.
+    tuned = [
+        row["tuned"]["test_accuracy"]
         for row in rows
-        for side in ("default", "tuned")
-        if row[side] and row[side]["test_accuracy"] and row[side]["test_accuracy"]["median"] >= 0.5
+        if row["tuned"]
+        and row["tuned"]["test_accuracy"]
+        and row["tuned"]["test_accuracy"]["median"] >= 0.5
     ]
-    zoom_low = max(0.0, min(lows, default=0.5) - 0.01)
+    zoom_low = max(0.0, min((t["min"] for t in tuned), default=0.5) - 0.01)
+    zoom_high = min(1.0, max((t["max"] for t in tuned), default=1.0) + 0.01)
     fig, axes = plt.subplots(
         2,
         len(variants),
@@ -349,8 +353,8 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
                 ax.set_ylim(0, 1.02)
                 ax.set_title(variant_labels[variant], fontsize=10)
             else:
-                ax.set_ylim(zoom_low, 1.0)
-        axes[0, column].axhspan(zoom_low, 1.0, color="0.85", alpha=0.4, lw=0)
+                ax.set_ylim(zoom_low, zoom_high)
+        axes[0, column].axhspan(zoom_low, zoom_high, color="0.85", alpha=0.4, lw=0)
     axes[0, 0].set_ylabel("Exactitud en prueba")
     axes[1, 0].set_ylabel("Detalle de la zona sombreada")
     handles = [
