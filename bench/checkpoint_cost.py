@@ -1,0 +1,43 @@
+"""What one training checkpoint costs: weights and state written durably, as after an epoch.
+
+Builds the report's MLP with a built Adam optimizer and commits ``--commits`` checkpoints
+(with a 70-epoch history) into a temporary folder on the project's file system, then prints
+the mean wall-clock and CPU milliseconds per checkpoint.
+
+Usage: python bench/checkpoint_cost.py [--commits 20]
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from optireport import training
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commits", type=int, default=20)
+    args = parser.parse_args()
+    training.configure_runtime(1, 1)
+    model = training.build_model()
+    model.compile(
+        optimizer=training.make_optimizer("Adam", {}), loss="sparse_categorical_crossentropy"
+    )
+    model.optimizer.build(model.trainable_variables)
+    history = [
+        {**dict.fromkeys(training.HISTORY_COLUMNS, 0.5), "epoch": epoch} for epoch in range(1, 71)
+    ]
+    with tempfile.TemporaryDirectory(dir=".") as folder:
+        wall, cpu = time.perf_counter(), time.process_time()
+        for epoch in range(1, args.commits + 1):
+            training._save_backup(model, Path(folder), history[:epoch], {}, 0.0)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(
+        f"checkpoint: {wall / args.commits * 1000:.1f} ms wall, "
+        f"{cpu / args.commits * 1000:.1f} ms CPU (mean of {args.commits})"
+    )
+
+
+if __name__ == "__main__":
+    main()
