@@ -11,8 +11,8 @@ from optireport import data, tuning
 
 SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
 
-# One software environment for every rule: the project's own (used with --sdm conda).
-ENV = "../../environment.yml"
+# Software: every rule runs in the environment Snakemake runs in, the project's own, installed
+# from requirements.lock by `make`. No rule names a conda environment (README, «Instalación»).
 
 # Before anything else: a path with a space breaks every script rule (snakemake#2645).
 PATH_PROBLEMS = cfg.path_problems(Path.cwd(), sys.executable)

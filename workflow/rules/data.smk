@@ -11,8 +11,6 @@ rule mnist:
         "logs/data/mnist.log",
     benchmark:
         "benchmarks/mnist.tsv"
-    conda:
-        ENV
     resources:
         mem_mb=2000,
         runtime=10,
@@ -35,7 +33,5 @@ rule digits_figure:
         ),
     log:
         "logs/data/digits_figure.log",
-    conda:
-        ENV
     script:
         "../scripts/digits_figure.py"

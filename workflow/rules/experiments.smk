@@ -14,8 +14,6 @@ rule lr_probe:
         "logs/lr_probe/{variant}/{optimizer}.log",
     benchmark:
         "benchmarks/lr_probe/{variant}/{optimizer}.tsv"
-    conda:
-        ENV
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,

@@ -8,8 +8,6 @@ rule gd_run:
         "results/gd/runs/{run}.json",
     log:
         "logs/gd/run_{run}.log",
-    conda:
-        ENV
     params:
         run=gd_run_params,
     script:
@@ -29,8 +27,6 @@ rule gd_runs_figure:
         ),
     log:
         "logs/gd/runs_figure.log",
-    conda:
-        ENV
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
@@ -50,8 +46,6 @@ rule gd_curve_figure:
         ),
     log:
         "logs/gd/curve_figure.log",
-    conda:
-        ENV
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
@@ -66,8 +60,6 @@ rule gd_variants:
         "results/gd/variants.json",
     log:
         "logs/gd/variants.log",
-    conda:
-        ENV
     params:
         variants=config["gradient_descent"]["variants"],
         x_range=config["gradient_descent"]["x_range"],
@@ -88,8 +80,6 @@ rule gd_variants_figure:
         ),
     log:
         "logs/gd/variants_figure.log",
-    conda:
-        ENV
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
@@ -105,8 +95,6 @@ rule gd_variants_animation:
         "report/figures/gd_variants.gif",
     log:
         "logs/gd/variants_animation.log",
-    conda:
-        ENV
     params:
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],

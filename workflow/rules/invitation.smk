@@ -26,8 +26,6 @@ rule invitation_train:
         "benchmarks/invitation_train/{configuration}.tsv"
     wildcard_constraints:
         configuration="|".join(map(re.escape, INVITATION_CONFIGURATIONS)),
-    conda:
-        ENV
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,
@@ -58,8 +56,6 @@ rule invitation_summary:
         "results/invitation/summary.json",
     log:
         "logs/invitation/summary.log",
-    conda:
-        ENV
     params:
         config=config,
         trainings=[[o, v, s] for o, v, s in training_jobs()],
@@ -103,8 +99,6 @@ rule invitation_figures:
         ),
     log:
         "logs/invitation/figures.log",
-    conda:
-        ENV
     params:
         optimizers=OPTIMIZERS,
         trainings=[[o, v, s] for o, v, s in training_jobs()],

@@ -46,8 +46,6 @@ rule curves_figures:
         ),
     log:
         "logs/report/curves_figures.log",
-    conda:
-        ENV
     params:
         optimizers=OPTIMIZERS,
         seeds=SEEDS,
@@ -68,8 +66,6 @@ rule variants_figure:
         ),
     log:
         "logs/report/variants_figure.log",
-    conda:
-        ENV
     params:
         jobs=[[o, v, s] for o, v, s in training_jobs()],
     script:
@@ -89,8 +85,6 @@ rule lr_figure:
         ),
     log:
         "logs/report/lr_figure.log",
-    conda:
-        ENV
     script:
         "../scripts/lr_figure.py"
 
@@ -108,8 +102,6 @@ rule predictions_figure:
         ),
     log:
         "logs/report/predictions_figure.log",
-    conda:
-        ENV
     script:
         "../scripts/predictions_figure.py"
 
@@ -129,8 +121,6 @@ rule rulegraph_figure:
         ),
     log:
         "logs/report/rulegraph_figure.log",
-    conda:
-        ENV
     script:
         "../scripts/rulegraph_figure.py"
 
@@ -144,8 +134,6 @@ rule document:
         "report/informe.qmd",
     log:
         "logs/report/document.log",
-    conda:
-        ENV
     script:
         "../scripts/document.py"
 
@@ -164,8 +152,6 @@ rule render:
         "logs/report/render.log",
     benchmark:
         "benchmarks/render.tsv"
-    conda:
-        ENV
     params:
         renderer=config["report"]["renderer"],
     script:
@@ -180,8 +166,6 @@ rule edition:
         "results/edition.json",
     log:
         "logs/report/edition.log",
-    conda:
-        ENV
     params:
         config=config,
     script:

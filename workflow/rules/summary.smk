@@ -18,13 +18,13 @@ rule summary:
         + [f"benchmarks/invitation_train/{c}.tsv" for c in INVITATION_CONFIGURATIONS],
         tuned_benchmarks=tuned_benchmarks,
         model_summary=f"{training_dirs()[0]}/summary.txt",
-        code=code("summary"),
+        # The environment's lock: the appendix names its digest.
+        lock="requirements.lock",
+        code=[code("summary"), code("lockfile")],
     output:
         "results/summary.json",
     log:
         "logs/summary.log",
-    conda:
-        ENV
     params:
         trainings=[[o, v, s] for o, v, s in training_jobs()],
         lr_probes=[[o, lr] for o, lr in lr_probe_runs()],

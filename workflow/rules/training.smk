@@ -12,8 +12,6 @@ rule train:
         "logs/train/{optimizer}/{variant}/seed{seed}.log",
     benchmark:
         "benchmarks/train/{optimizer}/{variant}/seed{seed}.tsv"
-    conda:
-        ENV
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,

@@ -11,8 +11,6 @@ checkpoint tune:
         "results/tuning/rates.json",
     log:
         "logs/tuning/tune.log",
-    conda:
-        ENV
     params:
         grids=[[o, v, lr_probe_names(o)] for v, o in tuning_grids()],
     script:
@@ -32,8 +30,6 @@ rule train_tuned:
         "benchmarks/train_tuned/{optimizer}/{variant}/lr{rate}/seed{seed}.tsv"
     wildcard_constraints:
         rate=r"[0-9][0-9.e+-]*",
-    conda:
-        ENV
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,
@@ -54,8 +50,6 @@ rule fair_comparison:
         "results/tuning/comparison.json",
     log:
         "logs/tuning/fair_comparison.log",
-    conda:
-        ENV
     params:
         trainings=[[o, v, s] for o, v, s in training_jobs()],
         config=config,
@@ -76,7 +70,5 @@ rule fair_comparison_figure:
         ),
     log:
         "logs/tuning/fair_comparison_figure.log",
-    conda:
-        ENV
     script:
         "../scripts/fair_comparison_figure.py"
