@@ -13,10 +13,13 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from optireport import generated
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,36 +27,24 @@ QUICK_CONFIG = "config/quick.yaml"
 # The same options for the build and for every later dry-run.
 SNAKEMAKE_ARGS = ("--cores", "2", "--configfile", QUICK_CONFIG)
 
-# Generated or machine-local paths (relative to the repository) that a fresh clone does not have.
-GENERATED = {
-    ".git",
-    ".venv",
-    ".snakemake",
-    ".pytest_cache",
-    ".ruff_cache",
-    "results",
-    "logs",
-    "benchmarks",
-    "resources",
-    "site",
-    "report.zip",
-    "report/_site",
-    "report/figures",
-    "report/informe.qmd",
-    "report/.quarto",
-}
-
 BUILD_TIMEOUT_SECONDS = 40 * 60
 
 
-def _ignore_generated(directory: str, names: list[str]) -> set[str]:
-    relative = Path(directory).resolve().relative_to(ROOT)
-    ignored = set()
-    for name in names:
-        path = (relative / name).as_posix().removeprefix("./")
-        if path in GENERATED or name == "__pycache__" or name.endswith(".egg-info"):
-            ignored.add(name)
-    return ignored
+def not_in_a_clone(root: Path) -> Callable[[str, list[str]], set[str]]:
+    """``copytree``'s ``ignore``: what a fresh clone of ``root`` lacks (``.git``, ``.gitignore``'s
+    paths)."""
+    patterns = generated.patterns(root)
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        relative = Path(directory).resolve().relative_to(root.resolve())
+        ignored = {".git"} & set(names) if relative == Path(".") else set()
+        for name in names:
+            path = (relative / name).as_posix().removeprefix("./")
+            if generated.is_ignored(path, Path(directory, name).is_dir(), patterns):
+                ignored.add(name)
+        return ignored
+
+    return ignore
 
 
 def copy_sources(destination: Path) -> Path:
@@ -62,7 +53,7 @@ def copy_sources(destination: Path) -> Path:
     ``src/`` is copied too: the package itself runs from its editable install, but the rules
     list ``src/optireport/*.py`` as inputs.
     """
-    shutil.copytree(ROOT, destination, ignore=_ignore_generated)
+    shutil.copytree(ROOT, destination, ignore=not_in_a_clone(ROOT))
     resources = destination / "resources"
     resources.mkdir(exist_ok=True)
     # Reuse the wheel a previous build downloaded; on a fresh clone the rule fetches it.
