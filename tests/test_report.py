@@ -6,10 +6,12 @@ Everything is read from the session's quick build (``fixtures_build``); nothing 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import unicodedata
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +24,8 @@ if TYPE_CHECKING:  # imported by pytest itself, as a plugin, so that its asserts
     from fixtures_build import BuiltReport
 
 pytest_plugins = ["fixtures_build"]
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
 
@@ -426,3 +430,18 @@ def test_mnist_arrays_have_the_keras_shapes(built_report: BuiltReport) -> None:
             assert arrays[name].dtype == np.uint8, name
         assert set(np.unique(arrays["y_train"])) == set(range(10))
         assert set(np.unique(arrays["y_test"])) == set(range(10))
+
+
+def test_appendix_names_the_digest_of_the_lock_the_environment_was_installed_from(
+    summary: dict, page: HtmlDocument, pdf_text: str
+) -> None:
+    lock = ROOT / "requirements.lock"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    facts = summary["environment"]["lock"]
+    assert facts["file"] == lock.name and facts["sha256"] == digest
+    # The tests run in the environment `make` installed from this lock: nothing differs.
+    assert facts["differences"] == []
+    assert facts["packages"] >= 100
+    assert f"La suma SHA-256 del propio archivo es {digest}." in page.text
+    assert digest in squeeze(pdf_text)
+    assert "cada paquete instalado tenía la versión que fija ese archivo" in page.text

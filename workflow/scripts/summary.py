@@ -3,7 +3,7 @@
 import platform
 from pathlib import Path
 
-from optireport import summary
+from optireport import lockfile, summary
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
@@ -84,6 +84,7 @@ result = {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": summary.package_versions(),
+        "lock": lockfile.facts(inputs.lock),
     },
 }
 summary.write_json(result, snakemake.output[0])
