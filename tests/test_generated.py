@@ -94,6 +94,16 @@ def _tree(root: Path, paths: list[str]) -> None:
         (root / path).write_text("x", encoding="utf-8")
 
 
+def make_clean(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "clean", f"PYTHON={sys.executable}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_make_clean_removes_the_build_block_and_keeps_everything_else(tmp_path):
     if shutil.which("make") is None:
         pytest.skip("Hace falta make.")
@@ -121,24 +131,11 @@ def test_make_clean_removes_the_build_block_and_keeps_everything_else(tmp_path):
         "tests/results/kept.txt",
     ]
     _tree(tmp_path, build + kept)
-    proc = subprocess.run(
-        ["make", "clean", f"PYTHON={sys.executable}"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    first, again = make_clean(tmp_path), make_clean(tmp_path)
+    assert first.returncode == 0, first.stderr
     assert [path for path in build if (tmp_path / path).exists()] == []
     assert [path for path in kept if not (tmp_path / path).exists()] == []
-    assert "Borrado: " in proc.stdout
-    again = subprocess.run(
-        ["make", "clean", f"PYTHON={sys.executable}"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    assert "Borrado: " in first.stdout
     assert "Nada que borrar." in again.stdout
 
 
