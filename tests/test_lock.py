@@ -25,7 +25,8 @@ def locked() -> dict[str, str]:
 
 def project_requirements() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    listed = project["dependencies"] + project["optional-dependencies"]["dev"]
+    return [Requirement(r) for r in listed]
 
 
 def test_pins_follow_the_markers_of_this_platform():

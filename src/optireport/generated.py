@@ -61,7 +61,7 @@ class Pattern:
 
     @property
     def literal_path(self) -> str:
-        """The path an anchored line without wildcards names (the ``build`` block has only those)."""
+        """The path an anchored line without wildcards names (all the ``build`` block has)."""
         if not self.anchored or any(c in part for part in self.parts for c in "*?"):
             raise GitignoreError(
                 f"El bloque «build» de .gitignore solo admite rutas fijas desde la raíz "
