@@ -349,6 +349,21 @@ def test_changing_a_template_rerenders_only_the_document(
     }
 
 
+def test_changing_the_lock_reruns_the_summary_and_what_follows_but_no_computation(
+    editable, built_report: BuiltReport, downstream
+) -> None:
+    """Snakemake cannot see installed versions: a new lock reruns the summary (which names its
+    digest) and the document, never a training (README, «Qué pasa con las cifras»)."""
+    lock = editable("requirements.lock")
+    with lock.open("a", encoding="utf-8") as handle:
+        handle.write("# edited by test_workflow.py\n")
+
+    jobs = built_report.dry_run()
+
+    assert rules_of(jobs) == downstream("summary")
+    assert {"train", "lr_probe", "gd_run"}.isdisjoint(rules_of(jobs))
+
+
 def test_invalid_config_fails_before_any_job(workspace: Path, built_report: BuiltReport) -> None:
     before = mtimes(workspace)
     assert any(path.startswith("results/train/") for path in before)
