@@ -442,6 +442,6 @@ def test_appendix_names_the_digest_of_the_lock_the_environment_was_installed_fro
     # The tests run in the environment `make` installed from this lock: nothing differs.
     assert facts["differences"] == []
     assert facts["packages"] >= 100
-    assert f"La suma SHA-256 del propio archivo es {digest}." in page.text
+    assert f"La suma SHA-256 del propio archivo es: {digest}" in page.text
     assert digest in squeeze(pdf_text)
     assert "cada paquete instalado tenía la versión que fija ese archivo" in page.text
