@@ -13,8 +13,8 @@ from optireport.config import (
     check_config,
     format_number,
     gd_run_name,
+    grid_point_name,
     lr_grid,
-    lr_probe_name,
 )
 
 
@@ -75,7 +75,7 @@ def test_unknown_keys_are_named_with_the_allowed_ones(config, schema):
 
 
 def test_unknown_gd_method_and_variant(config, schema):
-    config["gradient_descent"]["variants"]["methods"]["lbfgs"] = {"learning_rate": 0.1}
+    config["gradient_descent"]["methods"]["settings"]["lbfgs"] = {"learning_rate": 0.1}
     config["training"]["variants"] = ["raw", "normalizada"]
     message = problems(config, schema)
     assert "nombre «lbfgs» desconocido" in message
@@ -90,11 +90,11 @@ def test_every_problem_is_reported_at_once(config, schema):
 
 
 def test_semantic_checks(config, schema, tmp_path):
-    config["lr_sensitivity"] = {"min": 0.1, "max": 0.001}
+    config["lr_grid"] = {"min": 0.1, "max": 0.001}
     config["training"]["variants"] = ["scaled"]
     config["data"]["mnist_file"] = str(tmp_path / "no-existe.npz")
     message = problems(config, schema)
-    assert "«lr_sensitivity»: «min» debe ser menor que «max»" in message
+    assert "«lr_grid»: «min» debe ser menor que «max»" in message
     assert "«data.mnist_file»: no existe el archivo" in message
     assert "«training.variants» debe incluir «raw»" in message
 
@@ -104,8 +104,8 @@ def test_names_and_grids_are_plain_and_stable(config):
         "x-2_lr0.01_it1000"
     )
     assert format_number(1e-4) == "0.0001"
-    assert lr_probe_name(0.000562) == "lr0.000562" and lr_probe_name(0.1) == "lr0.1"
-    config["lr_sensitivity"] = {"min": 1e-4, "max": 1e-1, "points": 5}
+    assert grid_point_name(0.000562) == "lr0.000562" and grid_point_name(0.1) == "lr0.1"
+    config["lr_grid"] = {"min": 1e-4, "max": 1e-1, "points": 5}
     grid = lr_grid(config, "Adam")
     assert grid == [0.0001, 0.000562, 0.00316, 0.0178, 0.1]
     assert all(type(value) is float for value in grid)
@@ -188,3 +188,40 @@ def test_config_checks_do_not_import_keras():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_old_key_name_is_refused_naming_the_new_one(config, schema):
+    """A config written for an earlier version fails with the rename, not a silent default."""
+    config["lr_sensitivity"] = config.pop("lr_grid")
+    methods = config["gradient_descent"].pop("methods")
+    config["gradient_descent"]["variants"] = {
+        **{k: v for k, v in methods.items() if k != "settings"},
+        "methods": methods["settings"],
+    }
+    message = problems(config, schema)
+    assert "«lr_sensitivity» se llama ahora «lr_grid»" in message
+    assert (
+        "«gradient_descent.variants» se llama ahora «gradient_descent.methods»; dentro de ella, "
+        "«methods» se llama ahora «settings»"
+    ) in message
+    # Only the renames are reported: the renamed values themselves are valid.
+    assert message.count("\n  - ") == 2, message
+    assert "clave desconocida" not in message
+
+
+def test_an_old_key_beside_other_mistakes_reports_them_all(config, schema):
+    config["lr_sensitivity"] = {"epochs": 0}
+    del config["lr_grid"]
+    message = problems(config, schema)
+    assert "«lr_sensitivity» se llama ahora «lr_grid»" in message
+    assert "«lr_grid.epochs» debe ser mayor o igual que 1" in message
+
+
+def test_report_config_leaves_out_only_where_the_report_is_published(config):
+    from optireport.config import report_config
+
+    shown = report_config(config)
+    assert "publish" not in shown["report"] and "publish" in config["report"]
+    assert {k: v for k, v in shown.items() if k != "report"} == {
+        k: v for k, v in config.items() if k != "report"
+    }

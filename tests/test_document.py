@@ -2,23 +2,23 @@
 
 import pytest
 
-from optireport import document
+from optireport import document, formats, labels
 
 
 def test_number_filters():
-    assert document.decimal(0.96331) == "0.9633"
-    assert document.decimal(None) == "—"
-    assert document.decimal(float("nan")) == "—"
-    assert document.seconds(42.26) == "42.3 s"
-    assert document.seconds(125) == "2 min 05 s"
-    assert document.rate(0.000562) == "0.000562"
-    assert document.thousands(35090) == "35\u202f090"
-    assert document.thousands(3000) == "3000"
-    assert document.spanish_list(["Adam"]) == "Adam"
-    assert document.spanish_list(["Adam", "SGD", "RMSprop"]) == "Adam, SGD y RMSprop"
-    assert document.plural(1, "época") == "1 época"
-    assert document.plural(3, "semilla") == "3 semillas"
-    assert document.settings({"learning_rate": 0.06, "momentum": 0.99}) == (
+    assert formats.decimal(0.96331) == "0.9633"
+    assert formats.decimal(None) == "—"
+    assert formats.decimal(float("nan")) == "—"
+    assert formats.seconds(42.26) == "42.3 s"
+    assert formats.seconds(125) == "2 min 05 s"
+    assert formats.rate(0.000562) == "0.000562"
+    assert formats.thousands(35090) == "35\u202f090"
+    assert formats.thousands(3000) == "3000"
+    assert formats.spanish_list(["Adam"]) == "Adam"
+    assert formats.spanish_list(["Adam", "SGD", "RMSprop"]) == "Adam, SGD y RMSprop"
+    assert formats.plural(1, "época") == "1 época"
+    assert formats.plural(3, "semilla") == "3 semillas"
+    assert labels.settings({"learning_rate": 0.06, "momentum": 0.99}) == (
         "$\\eta$ = 0.06, momento = 0.99"
     )
 
@@ -47,18 +47,18 @@ def test_templates_inline_files_verbatim(tmp_path):
     assert out.read_text() == "<script>if (a) {{ b }} {% c %}\n</script>"
 
 
-def test_explorer_presets_are_the_report_runs_and_variants(config):
+def test_explorer_presets_are_the_report_runs_and_methods(config):
     gd_config = config["gradient_descent"]
-    variants = gd_config["variants"]
+    methods = gd_config["methods"]
     summary = {
         "config": config,
         "gd_runs": [{**run, "final_x": 0.0} for run in gd_config["runs"]],
-        "gd_variants": [
-            {"method": m, "settings": s, "start": variants["start"], "iterations": 1000}
-            for m, s in variants["methods"].items()
+        "gd_methods": [
+            {"method": m, "settings": s, "start": methods["start"], "iterations": 1000}
+            for m, s in methods["settings"].items()
         ],
         "gd_global_min": {"x": 2.19, "J": -2.18, "interval": gd_config["x_range"]},
-        "gd_tolerance": variants["tolerance"],
+        "gd_tolerance": methods["tolerance"],
     }
     data = document.explorer_data(summary)
     presets = data["presets"]
@@ -75,7 +75,7 @@ def test_explorer_presets_are_the_report_runs_and_variants(config):
         "settings": {"learning_rate": 0.001},
     }
     adam = next(p for p in presets if p["method"] == "adam")
-    assert adam["settings"] == variants["methods"]["adam"] and adam["label"] == "Adam"
+    assert adam["settings"] == methods["settings"]["adam"] and adam["label"] == "Adam"
     assert data["defaults"]["rmsprop"]["rho"] == 0.9
     assert data["defaults"]["adadelta"]["rho"] == 0.95
     assert data["log_rate_range"] == [-4, 1]  # 1e-4 .. 10 holds every preset (0.001 .. 1.0)
@@ -83,12 +83,12 @@ def test_explorer_presets_are_the_report_runs_and_variants(config):
 
 
 def test_state_filters_say_what_is_missing():
-    assert document.median(None) is None
-    assert document.median({"median": 0.5, "min": 0.4, "max": 0.6, "n": 2}) == 0.5
-    assert document.epoch(None) == "—" and document.epoch(4.5) == "4"
-    assert document.spread(None) == "—"
-    assert document.spread({"median": 0.5, "min": 0.25, "max": 1, "n": 3}, 2) == "0.50 [0.25, 1.00]"
-    assert document.signed(None) == "—" and document.signed(0.01234) == "+0.0123"
+    assert formats.median(None) is None
+    assert formats.median({"median": 0.5, "min": 0.4, "max": 0.6, "n": 2}) == 0.5
+    assert formats.epoch(None) == "—" and formats.epoch(4.5) == "4"
+    assert formats.spread(None) == "—"
+    assert formats.spread({"median": 0.5, "min": 0.25, "max": 1, "n": 3}, 2) == "0.50 [0.25, 1.00]"
+    assert formats.signed(None) == "—" and formats.signed(0.01234) == "+0.0123"
     assert document.target_cell(None) == "no lo alcanza"
     assert document.target_cell({"median": 42.26}) == "42.3 s"
     run = {"test_accuracy": 0.098, "diverged": True, "majority_prediction_share": 1.0}

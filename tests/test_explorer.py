@@ -145,7 +145,7 @@ def test_page_defaults_are_those_of_the_python_rules(page) -> None:
 
 def test_every_preset_reproduces_the_report_tables(page, summary: dict) -> None:
     rows = [("runs", run) for run in summary["gd_runs"]]
-    rows += [("variants", variant) for variant in summary["gd_variants"]]
+    rows += [("methods", method) for method in summary["gd_methods"]]
     buttons = find_all(page, "button[data-preset]")
     assert len(buttons) == len(rows)
     best_x, tolerance = summary["gd_global_min"]["x"], summary["gd_tolerance"]

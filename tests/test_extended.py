@@ -31,7 +31,7 @@ def test_extended_study_trains_every_optimizer_of_the_catalogue(schema: dict) ->
     optimizers = {**default["optimizers"], **extended["optimizers"]}
     assert {spec["class"] for spec in optimizers.values()} == catalogue(schema)
     assert extended["training"]["seeds"] == list(range(1, SEEDS + 1))
-    assert extended["lr_sensitivity"]["points"] == LR_POINTS
+    assert extended["lr_grid"]["points"] == LR_POINTS
 
 
 def test_extended_dry_run_plans_the_expected_jobs(schema: dict, tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_extended_dry_run_plans_the_expected_jobs(schema: dict, tmp_path: Path) 
     optimizers = len(catalogue(schema))
     scaled = {
         "train": optimizers * VARIANTS * SEEDS,  # 240
-        "lr_probe": optimizers * VARIANTS,  # one job runs a whole grid, per input variant
+        "lr_grid": optimizers * VARIANTS,  # one job runs a whole grid, per input variant
         "gd_run": GD_RUNS,
         "invitation_train": INVITATION_CONFIGURATIONS,
     }

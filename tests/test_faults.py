@@ -112,7 +112,7 @@ def test_optimizer_diverging_in_every_seed_gives_a_report_that_says_so(
     kept = {
         path
         for path in before
-        if path.startswith(("results/train/", "results/lr/", "results/gd", "results/data"))
+        if path.startswith(("results/train/", "results/lr_grid/", "results/gd", "results/data"))
         and not path.startswith("results/train/SGD/")
     }
     assert kept and all(after.get(path) == before[path] for path in kept)
@@ -156,7 +156,7 @@ def test_garbage_in_a_history_names_the_file_and_its_fix_recomputes_it(
     untouched = [
         path
         for path in before
-        if path.startswith(("results/train/", "results/lr/", "results/gd", "results/data"))
+        if path.startswith(("results/train/", "results/lr_grid/", "results/gd", "results/data"))
         and not path.startswith(run_dir)
     ]
     assert all(after[path] == before[path] for path in untouched)
@@ -249,14 +249,14 @@ def test_every_template_renders_every_state_a_run_can_be_in(
             run.update(majority_prediction_share=0.97, diverged=False)
         elif run["optimizer"] == "RMSprop":
             run.update(dict.fromkeys(summary.TRAINING_FIELDS))
-    for probe in data["lr_sensitivity"]:
+    for probe in data["lr_grid"]:
         if probe["optimizer"] == "SGD":
             probe.update(val_accuracy=None, best_val_accuracy=None, diverged=True)
     data["training_groups"] = summary.aggregate(data["trainings"])
     rates = {
         name: spec["args"]["learning_rate"] for name, spec in data["config"]["optimizers"].items()
     }
-    data["findings"] = summary.findings(data["training_groups"], data["lr_sensitivity"], rates)
+    data["findings"] = summary.findings(data["training_groups"], data["lr_grid"], rates)
 
     out = tmp_path / "informe.qmd"
     document.write_document(data, ROOT / "templates", out)

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import yaml
 
-from optireport import gd, gd_plots
+from optireport import gd, gd_plots, labels
 
-VARIANTS = yaml.safe_load(
+METHOD_SETTINGS = yaml.safe_load(
     (Path(__file__).parents[1] / "config" / "config.yaml").read_text(encoding="utf-8")
-)["gradient_descent"]["variants"]["methods"]
+)["gradient_descent"]["methods"]["settings"]
 
 LOCAL_MIN_X = -1.355
 GLOBAL_MIN_X, GLOBAL_MIN_J = 2.1945, -2.1828
@@ -100,11 +100,11 @@ def test_run_method_rejects_unknown_method_and_setting():
 
 def test_configured_settings_cover_all_methods_and_give_a_mix():
     """The default config escapes the local minimum with some methods, not with others."""
-    assert set(VARIANTS) == {"gd", *gd.METHODS}
+    assert set(METHOD_SETTINGS) == {"gd", *gd.METHODS}
     x_star, _ = gd.global_minimum(-2.5, 2.5)
     reached = {
         method: gd.steps_to_reach(gd.run_method(method, -2.0, 1000, **settings), x_star, 0.01)
-        for method, settings in VARIANTS.items()
+        for method, settings in METHOD_SETTINGS.items()
     }
     assert any(steps is not None for steps in reached.values())
     assert any(steps is None for steps in reached.values())
@@ -168,16 +168,33 @@ def test_plot_curve_and_runs_write_svg(tmp_path):
     _assert_svg(grid)
 
 
-def test_plot_variants_writes_svg(tmp_path):
+def test_plot_methods_writes_svg(tmp_path):
     trajectories = {
         method: gd.run_method(method, -2.0, 200, **settings)
-        for method, settings in VARIANTS.items()
+        for method, settings in METHOD_SETTINGS.items()
     }
     trajectories["adam_divergent"] = {"x": [0.0, float("nan")], "J": [0.0, float("nan")]}
-    path = gd_plots.plot_variants(
-        trajectories, tmp_path / "variants.svg", gd.global_minimum(-2.5, 2.5)
+    path = gd_plots.plot_methods(
+        trajectories, labels.METHOD_NAMES, tmp_path / "methods.svg", gd.global_minimum(-2.5, 2.5)
     )
     _assert_svg(path)
+
+
+def test_gd_figures_are_byte_stable(tmp_path):
+    """The same data gives the same bytes: no random SVG ids, no date (as in every figure)."""
+    trajectories = {m: gd.run_method(m, -2.0, 100, **METHOD_SETTINGS[m]) for m in ("gd", "adam")}
+    drawn = []
+    for attempt in ("first", "second"):
+        methods = gd_plots.plot_methods(
+            trajectories,
+            labels.METHOD_NAMES,
+            tmp_path / attempt / "methods.svg",
+            gd.global_minimum(-2.5, 2.5),
+        )
+        curve = gd_plots.plot_curve(tmp_path / attempt / "curve.svg")
+        drawn.append((methods.read_bytes(), curve.read_bytes()))
+    assert drawn[0] == drawn[1]
+    assert b"<dc:date>" not in drawn[0][0]
 
 
 @pytest.mark.parametrize("method", ["gd", *gd.METHODS])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from optireport import document, invitation
+from optireport import document, invitation, labels
 from optireport.config import ConfigError, check_config
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -297,8 +297,8 @@ def render(config, inv):
     env = document.environment(TEMPLATES)
     return env.get_template("sections/invitacion.md.j2").render(
         s=summary,
-        variant_names=document.VARIANT_NAMES,
-        variant_cells=document.VARIANT_CELLS,
+        variant_names=labels.VARIANT_NAMES,
+        variant_cells=labels.VARIANT_CELLS,
     )
 
 
@@ -329,7 +329,7 @@ def test_chapter_renders_every_state(small_config):
     ]
     inv = chapter(small_config, results, main)
     text = " ".join(render(small_config, inv).split())
-    RAW = document.VARIANT_NAMES["raw"]
+    RAW = labels.VARIANT_NAMES["raw"]
     assert "Con **Adam**, el lote de 10 da más exactitud en prueba que el de 50 (0.9700" in text
     assert "no se puede comparar el lote de 250 con el de 50" in text
     assert "sin resultado" in text

@@ -5,15 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from optireport import joblog
+from optireport.checkpoint import KEPT_LOG
 
 
 def attempt(log: Path, checkpoint: Path, text: str) -> None:
     """One job attempt in its own process: redirect, print ``text``, exit."""
     code = (
         "import sys\n"
-        "from optireport.joblog import redirect_to_log\n"
-        f"redirect_to_log({str(log)!r}, {str(checkpoint)!r})\n"
+        "from optireport.checkpoint import redirect_log\n"
+        f"redirect_log({str(log)!r}, {str(checkpoint)!r})\n"
         f"print({text!r})\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -31,7 +31,7 @@ def test_a_resumed_job_log_starts_with_the_interrupted_attempt(tmp_path: Path) -
     assert earlier == "==== Registro del intento interrumpido ====\nprimer intento, época 3\n"
     assert marker and re.fullmatch(r"[\d-]{10} [\d:]{8} \S+\) ====\nsegundo intento\n", later)
     # The checkpoint folder holds the current attempt's log, not a growing copy of all of them.
-    assert (checkpoint / joblog.KEPT_LOG).read_text(encoding="utf-8") == text
+    assert (checkpoint / KEPT_LOG).read_text(encoding="utf-8") == text
 
 
 def test_a_first_attempt_has_no_heading_and_no_checkpoint_means_no_copy(tmp_path: Path) -> None:

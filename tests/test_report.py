@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow
 
 REQUIRED_FIELDS = {
     "gd_runs": {"start", "learning_rate", "iterations", "final_x", "final_J"},
-    "gd_variants": {
+    "gd_methods": {
         "method",
         "settings",
         "final_x",
@@ -51,7 +51,7 @@ REQUIRED_FIELDS = {
         "time_to_target_seconds",
         "epochs_to_target",
     },
-    "lr_sensitivity": {"optimizer", "learning_rate", "val_accuracy"},
+    "lr_grid": {"optimizer", "learning_rate", "val_accuracy"},
 }
 
 KERAS_MNIST_SHAPES = {
@@ -295,8 +295,8 @@ def test_summary_holds_every_result_with_its_fields(summary: dict) -> None:
 
     config = summary["config"]
     assert len(summary["gd_runs"]) == len(config["gradient_descent"]["runs"])
-    assert {v["method"] for v in summary["gd_variants"]} == set(
-        config["gradient_descent"]["variants"]["methods"]
+    assert {v["method"] for v in summary["gd_methods"]} == set(
+        config["gradient_descent"]["methods"]["settings"]
     )
     expected_trainings = {
         (optimizer, variant, int(seed))
@@ -309,7 +309,7 @@ def test_summary_holds_every_result_with_its_fields(summary: dict) -> None:
     for training in summary["trainings"]:
         assert 0.0 <= training["test_accuracy"] <= 1.0
         assert training["epochs"] == training_settings(config, training["optimizer"])["epochs"]
-    probes = sorted((p["optimizer"], p["learning_rate"]) for p in summary["lr_sensitivity"])
+    probes = sorted((p["optimizer"], p["learning_rate"]) for p in summary["lr_grid"])
     assert probes == sorted(
         (optimizer, rate)
         for optimizer in config["optimizers"]

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from optireport import summary
+from optireport import history, summary
 
 HISTORY = (
     "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
@@ -157,8 +157,8 @@ def test_damaged_history_names_the_file_and_the_fix(tmp_path, text, problem):
     path = tmp_path / "results" / "train" / "SGD" / "raw" / "seed1" / "history.csv"
     path.parent.mkdir(parents=True)
     path.write_text(text)
-    with pytest.raises(summary.ResultError) as caught:
-        summary.read_history(path)
+    with pytest.raises(history.ResultError) as caught:
+        history.read(path)
     message = str(caught.value)
     assert f"{path} está dañado ({problem}" in message
     assert f"--forcerun {path.parent}/metrics.json" in message
@@ -167,9 +167,9 @@ def test_damaged_history_names_the_file_and_the_fix(tmp_path, text, problem):
 def test_history_is_read_as_floats(tmp_path):
     path = tmp_path / "history.csv"
     path.write_text(HISTORY + "2,nan,0.5,,0.5,1.0,nan,nan\n")
-    rows = summary.read_history(path)
+    rows = history.read(path)
     assert rows[0] == {
-        "epoch": 1.0,
+        "epoch": 1,
         "loss": 1.0,
         "accuracy": 0.5,
         "val_loss": 1.0,
@@ -182,9 +182,9 @@ def test_history_is_read_as_floats(tmp_path):
     assert math.isnan(rows[1]["test_accuracy"])
 
 
-def test_a_damaged_probe_history_names_its_optimizer_folder():
-    path = summary.Path("results/lr/raw/SGD/lr0.01/history.csv")
-    assert summary.rerun_target(path) == "results/lr/raw/SGD"
+def test_a_damaged_grid_history_names_its_optimizer_folder():
+    path = summary.Path("results/lr_grid/raw/SGD/lr0.01/history.csv")
+    assert history.rerun_target(path) == "results/lr_grid/raw/SGD"
 
 
 def test_write_json_refuses_nan(tmp_path):
@@ -196,11 +196,11 @@ def test_write_json_refuses_nan(tmp_path):
 def test_history_facts_pair_each_epoch_with_its_own_run(tmp_path):
     path = tmp_path / "history.csv"
     path.write_text(
-        "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n"
-        "1,63.2,0.1,2.31,0.11,1.0\n"
-        "2,0.4,0.9,0.20,0.94,1.0\n"
-        "3,0.2,0.95,0.35,0.95,1.0\n"
-        "4,0.1,0.97,0.50,0.955,1.0\n"
+        "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
+        "1,63.2,0.1,2.31,0.11,1.0,2.3,0.1\n"
+        "2,0.4,0.9,0.20,0.94,1.0,0.2,0.93\n"
+        "3,0.2,0.95,0.35,0.95,1.0,nan,nan\n"
+        "4,0.1,0.97,0.50,0.955,1.0,nan,nan\n"
     )
     assert summary.history_facts(path) == {
         "first_epoch_loss": 63.2,
@@ -213,7 +213,8 @@ def test_history_facts_pair_each_epoch_with_its_own_run(tmp_path):
     }
     diverged = tmp_path / "diverged.csv"
     diverged.write_text(
-        "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n1,nan,0.1,nan,0.1,1.0\n"
+        "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
+        "1,nan,0.1,nan,0.1,1.0,nan,nan\n"
     )
     facts = summary.history_facts(diverged)
     assert facts["first_epoch_loss"] is None and facts["min_val_loss_epoch"] is None

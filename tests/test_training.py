@@ -13,21 +13,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from optireport import training
+from optireport import checkpoint, history, training
 
 # Thread pools can only be set before TF runs anything, so fix them for this process first.
 training.configure_runtime(threads=1, seed=0)
-
-HISTORY_COLUMNS = [
-    "epoch",
-    "loss",
-    "accuracy",
-    "val_loss",
-    "val_accuracy",
-    "seconds",
-    "test_loss",
-    "test_accuracy",
-]
 
 
 def make_data(n, seed=0):
@@ -169,7 +158,7 @@ def test_train_writes_outputs(tmp_path):
         "model.keras",
     }
     columns, rows = read_history(tmp_path / "history.csv")
-    assert columns == HISTORY_COLUMNS
+    assert tuple(columns) == history.COLUMNS
     assert [int(row["epoch"]) for row in rows] == [1, 2, 3, 4, 5]
     assert all(float(row["seconds"]) > 0 for row in rows)
     assert json.loads((tmp_path / "metrics.json").read_text()) == metrics
@@ -381,7 +370,7 @@ def test_checkpoints_are_spaced_by_time(tmp_path, monkeypatch):
     """With an interval longer than the run, an interruption leaves no commit to resume."""
     reference = run_train(tmp_path / "reference", epochs=4)
     out_dir = tmp_path / "run"
-    monkeypatch.setenv(training.CHECKPOINT_SECONDS_VARIABLE, "3600")
+    monkeypatch.setenv(checkpoint.SECONDS_VARIABLE, "3600")
     interrupted_run(out_dir, monkeypatch, epochs=4, stop_at=3)
     assert not list((out_dir / "backup").glob("epoch-*"))
     metrics = run_train(out_dir, epochs=4)

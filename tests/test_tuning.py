@@ -7,12 +7,13 @@ import pytest
 
 from optireport import tuning
 from optireport.config import lr_grid
-from optireport.document import VARIANT_CELLS, VARIANT_NAMES, environment
+from optireport.document import environment
+from optireport.labels import VARIANT_CELLS, VARIANT_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def probe(rate, val, diverged=False):
+def point(rate, val, diverged=False):
     return {"learning_rate": rate, "val_accuracy": val, "diverged": diverged}
 
 
@@ -21,21 +22,21 @@ def stats(median, low, high, n=3):
 
 
 def test_choose_rate_takes_best_final_validation_and_flags_edges():
-    inner = tuning.choose_rate([probe(0.001, 0.90), probe(0.01, 0.95), probe(0.1, 0.93)])
+    inner = tuning.choose_rate([point(0.001, 0.90), point(0.01, 0.95), point(0.1, 0.93)])
     assert inner["learning_rate"] == 0.01 and inner["val_accuracy"] == 0.95
     assert inner["edge"] is None and inner["grid"] == [0.001, 0.01, 0.1]
-    high = tuning.choose_rate([probe(0.001, 0.5), probe(0.01, 0.7), probe(0.1, 0.8)])
+    high = tuning.choose_rate([point(0.001, 0.5), point(0.01, 0.7), point(0.1, 0.8)])
     assert (high["learning_rate"], high["edge"]) == (0.1, "high")
-    low = tuning.choose_rate([probe(0.01, 0.9), probe(0.001, 0.95), probe(0.1, None, True)])
+    low = tuning.choose_rate([point(0.01, 0.9), point(0.001, 0.95), point(0.1, None, True)])
     assert (low["learning_rate"], low["edge"]) == (0.001, "low")
 
 
 def test_choose_rate_skips_diverged_points_and_breaks_ties_towards_the_smaller_rate():
     # The diverged point still belongs to the grid: 0.01 is not its edge.
-    chosen = tuning.choose_rate([probe(0.001, 0.9), probe(0.01, 0.9), probe(0.1, 0.99, True)])
+    chosen = tuning.choose_rate([point(0.001, 0.9), point(0.01, 0.9), point(0.1, 0.99, True)])
     assert chosen["learning_rate"] == 0.001
     assert chosen["usable_points"] == 2
-    nothing = tuning.choose_rate([probe(0.001, None, True), probe(0.01, float("nan"))])
+    nothing = tuning.choose_rate([point(0.001, None, True), point(0.01, float("nan"))])
     assert nothing["learning_rate"] is None and nothing["edge"] is None
 
 
@@ -47,9 +48,9 @@ def test_default_grid_contains_every_configured_rate(config):
 def test_own_grid_keeps_the_common_number_of_points(config):
     """Equal budgets: an optimizer's lr_grid only moves the range unless it sets points."""
     points = {len(lr_grid(config, name)) for name in config["optimizers"]}
-    assert points == {config["lr_sensitivity"]["points"]}
+    assert points == {config["lr_grid"]["points"]}
     budget = tuning.budget(config, list(config["optimizers"]))
-    assert budget["equal"] and budget["epochs"] == config["lr_sensitivity"]["epochs"]
+    assert budget["equal"] and budget["epochs"] == config["lr_grid"]["epochs"]
     assert set(budget["own_grids"]) == {
         name for name, spec in config["optimizers"].items() if "lr_grid" in spec
     }
@@ -131,9 +132,9 @@ def training(optimizer, variant, seed, accuracy, *, diverged=False, share=0.1, *
 def comparison():
     """SGD collapses at its configured rate and recovers; Adam's rate is already the best."""
     choices = {
-        "Adam": {"raw": tuning.choose_rate([probe(0.001, 0.95), probe(0.01, 0.9)])},
-        "SGD": {"raw": tuning.choose_rate([probe(0.001, 0.93), probe(0.01, 0.11)])},
-        "Adadelta": {"raw": tuning.choose_rate([probe(0.001, None, True), probe(0.01, None)])},
+        "Adam": {"raw": tuning.choose_rate([point(0.001, 0.95), point(0.01, 0.9)])},
+        "SGD": {"raw": tuning.choose_rate([point(0.001, 0.93), point(0.01, 0.11)])},
+        "Adadelta": {"raw": tuning.choose_rate([point(0.001, None, True), point(0.01, None)])},
     }
     default = [training("Adam", "raw", s, a) for s, a in ((1, 0.96), (2, 0.95), (3, 0.955))]
     default += [training("SGD", "raw", s, 0.1135, share=1.0) for s in (1, 2, 3)]
@@ -150,7 +151,7 @@ def comparison():
         "common_grid": [0.001, 0.01],
         "own_grids": {"Adadelta": [0.01, 0.1]},
     }
-    choices["RMSprop"] = {"raw": tuning.choose_rate([probe(0.001, None, True)])}
+    choices["RMSprop"] = {"raw": tuning.choose_rate([point(0.001, None, True)])}
     return tuning.compare(
         ["Adam", "SGD", "Adadelta", "RMSprop"],
         ["raw"],

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import test_layout as layout
 import yaml
 
 from optireport import config as cfg
@@ -145,7 +147,7 @@ def test_changing_one_gd_run_reruns_only_that_run(
     # Only the new run, the runs' figure and what reads the summary; no training, no other GD.
     assert rules_of(jobs) == {"gd_run", "gd_runs_figure"} | downstream("summary")
     assert {"summary", "document", "render"} <= rules_of(jobs)
-    assert not jobs_of(jobs, "train") and not jobs_of(jobs, "lr_probe")
+    assert not jobs_of(jobs, "train") and not jobs_of(jobs, "lr_grid")
 
 
 def expected_training(config: dict, optimizer: str) -> set[tuple[str, str, str]]:
@@ -179,14 +181,14 @@ def test_changing_sgd_learning_rate_retrains_only_sgd(
     assert len(jobs_of(jobs, "train")) == len(expected_training(config, "SGD"))
     for job in jobs_of(jobs, "train"):
         assert "params" in job.reason.lower(), job
-    # The learning-rate probes replace the learning rate with their grid value, so their
+    # The learning-rate grids replace the learning rate with their grid value, so their
     # parameters, and therefore their results and the tuning, do not depend on the configured
     # rate. Where SGD's tuned rate was the old configured one, its tuned trainings were the
     # main ones: now they need their own jobs, at that same rate.
-    assert jobs_of(jobs, "lr_probe") == [] and jobs_of(jobs, "tune") == []
+    assert jobs_of(jobs, "lr_grid") == [] and jobs_of(jobs, "tune") == []
     choices = tuning_choices(built_report)["SGD"]
     assert tuned_keys(jobs) == {
-        ("SGD", variant, cfg.lr_probe_name(old_rate)[2:], str(seed))
+        ("SGD", variant, cfg.grid_point_name(old_rate)[2:], str(seed))
         for variant in config["training"]["variants"]
         if choices[variant]["learning_rate"] == old_rate
         for seed in config["training"]["seeds"]
@@ -196,7 +198,7 @@ def test_changing_sgd_learning_rate_retrains_only_sgd(
     assert rules_of(jobs) - {"train_tuned"} == downstream("train") | downstream("invitation_train")
 
 
-def test_changing_another_sgd_argument_also_reruns_its_probes(
+def test_changing_another_sgd_argument_also_reruns_its_grids(
     editable, built_report: BuiltReport, downstream
 ) -> None:
     config = effective_config(built_report)
@@ -209,9 +211,9 @@ def test_changing_another_sgd_argument_also_reruns_its_probes(
 
     assert train_keys(jobs) == expected_training(config, "SGD")
     # One job per input variant runs SGD's whole grid.
-    probes = jobs_of(jobs, "lr_probe")
-    assert sorted((job.wildcards["optimizer"], job.outputs) for job in probes) == [
-        ("SGD", (f"results/lr/{variant}/SGD",))
+    grids = jobs_of(jobs, "lr_grid")
+    assert sorted((job.wildcards["optimizer"], job.outputs) for job in grids) == [
+        ("SGD", (f"results/lr_grid/{variant}/SGD",))
         for variant in sorted(config["training"]["variants"])
     ]
     # The tuned trainings wait for the tune checkpoint, which reruns with SGD's grids. The
@@ -220,7 +222,7 @@ def test_changing_another_sgd_argument_also_reruns_its_probes(
     own_momentum = {roles["momentum"], roles["nesterov"]}
     assert invitation_keys(jobs) == invitation_of(config, "SGD") - own_momentum
     assert rules_of(jobs) == (
-        downstream("train") | downstream("lr_probe") | downstream("invitation_train")
+        downstream("train") | downstream("lr_grid") | downstream("invitation_train")
     )
 
 
@@ -253,7 +255,7 @@ def test_changing_one_batch_size_trains_only_that_configuration(
         f"{name}_batch{sizes[-1] * 2}" for name in config["invitation"]["batch_size"]["optimizers"]
     }
     assert invitation_keys(jobs) == expected
-    assert not jobs_of(jobs, "train") and not jobs_of(jobs, "lr_probe")
+    assert not jobs_of(jobs, "train") and not jobs_of(jobs, "lr_grid")
     assert rules_of(jobs) == downstream("invitation_train")
 
 
@@ -295,8 +297,8 @@ def test_a_grid_change_retrains_only_the_optimizers_whose_tuned_rate_changed(
 
     config = effective_config(built_report)
     before = tuning_choices(built_report)
-    low = config["lr_sensitivity"]["min"] * 10**0.5
-    high = config["lr_sensitivity"]["max"] * 10**0.5
+    low = config["lr_grid"]["min"] * 10**0.5
+    high = config["lr_grid"]["max"] * 10**0.5
 
     def change(data: dict) -> None:
         data["optimizers"]["SGD"]["lr_grid"] = {"min": low, "max": high}
@@ -306,7 +308,7 @@ def test_a_grid_change_retrains_only_the_optimizers_whose_tuned_rate_changed(
     edit_yaml(workspace / "config" / "config.yaml", change)
     planned = built_report.dry_run(root=workspace)
     assert {
-        (j.wildcards["optimizer"], j.wildcards["variant"]) for j in jobs_of(planned, "lr_probe")
+        (j.wildcards["optimizer"], j.wildcards["variant"]) for j in jobs_of(planned, "lr_grid")
     } == {
         (optimizer, variant)
         for optimizer in ("SGD", "Adam")
@@ -326,11 +328,11 @@ def test_a_grid_change_retrains_only_the_optimizers_whose_tuned_rate_changed(
 
     jobs = built_report.dry_run(root=workspace)
     assert tuned_keys(jobs) == {
-        ("SGD", variant, cfg.lr_probe_name(after["SGD"][variant]["learning_rate"])[2:], str(seed))
+        ("SGD", variant, cfg.grid_point_name(after["SGD"][variant]["learning_rate"])[2:], str(seed))
         for variant in config["training"]["variants"]
         for seed in config["training"]["seeds"]
     }
-    assert jobs_of(jobs, "train") == [] and jobs_of(jobs, "lr_probe") == []
+    assert jobs_of(jobs, "train") == [] and jobs_of(jobs, "lr_grid") == []
 
 
 def test_changing_a_template_rerenders_only_the_document(
@@ -400,8 +402,70 @@ def test_snakemake_report_has_every_figure_with_spanish_captions(
             for name in names
             if name.endswith((".html", ".js", ".json"))
         )
-    for figure in ("digits.svg", "accuracy.svg", "gd_variants.svg", "lr_sensitivity.svg"):
+    for figure in ("digits.svg", "accuracy.svg", "gd_methods.svg", "lr_grid.svg"):
         assert any(name.endswith(figure) for name in names), figure
     # Captions and categories sit in the report's JavaScript data, JSON-escaped.
     for words in ("Un ejemplo de cada dígito", "Descenso por gradiente", "Experimentos"):
         assert json.dumps(words)[1:-1] in text, words
+
+
+def dry_run_inputs(text: str) -> dict[str, list[set[str]]]:
+    """The inputs of every job of a dry-run, per rule."""
+    found: dict[str, list[set[str]]] = {}
+    for rule, body in re.findall(
+        r"^(?:local)?(?:rule|checkpoint) (\w+):\n((?:\s+\w+: .*\n)+)", text, re.M
+    ):
+        inputs = re.search(r"^\s+input: (.*)$", body, re.M)
+        found.setdefault(rule, []).append(set(inputs.group(1).split(", ")) if inputs else set())
+    return found
+
+
+def test_every_module_a_script_imports_is_an_input_of_its_rule(built_report: BuiltReport) -> None:
+    proc = built_report.snakemake("--dry-run", "--forceall")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    jobs = dry_run_inputs(proc.stdout + proc.stderr)
+    scripts = layout.rule_scripts()
+    # A tuned training may coincide with a main one everywhere in the quick build.
+    assert set(scripts) - set(jobs) <= {"train_tuned"}
+    for rule, script in scripts.items():
+        needed = {
+            f"src/optireport/{m}.py" for m in layout.modules_run_by(layout.SCRIPTS / f"{script}.py")
+        }
+        assert needed, rule
+        for inputs in jobs.get(rule, []):
+            assert needed <= inputs, f"{rule}: {sorted(needed - inputs)} are not inputs"
+            listed = {path for path in inputs if path.startswith("src/optireport/")}
+            assert listed == needed, f"{rule} lists modules its script does not run"
+
+
+def test_publishing_elsewhere_reruns_nothing(built_report: BuiltReport, editable) -> None:
+    def change(config: dict) -> None:
+        config["report"]["publish"].update(folder="otro-sitio", target="git", branch="pages")
+
+    edit_yaml(editable("config/config.yaml"), change)
+    assert built_report.dry_run() == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown_by"),
+    [
+        (
+            '"scaled": "entrada escalada a [0, 1]"',
+            '"scaled": "entrada normalizada a [0, 1]"',
+            {"variants_figure", "fair_comparison_figure", "predictions_figure"},
+        ),
+        ('"adam": "Adam"', '"adam": "Adam (1-D)"', {"gd_methods_figure", "gd_methods_animation"}),
+    ],
+)
+def test_changing_a_display_label_reruns_the_figures_that_show_it(
+    built_report: BuiltReport, editable, monkeypatch, old: str, new: str, shown_by: set[str]
+) -> None:
+    labels = editable("src/optireport/labels.py")
+    text = labels.read_text(encoding="utf-8")
+    assert old in text
+    labels.write_text(text.replace(old, new), encoding="utf-8")
+    # The workflow reads the labels of the copy being built, not of the installed package.
+    monkeypatch.setenv("PYTHONPATH", str(built_report.root / "src"))
+
+    rules = {job.rule for job in built_report.dry_run()} - {"all"}
+    assert rules == shown_by | {"document", "render", "edition"}

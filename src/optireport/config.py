@@ -7,6 +7,7 @@ afterwards (see ``workflow/rules/common.smk``).
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import jsonschema
@@ -102,7 +103,7 @@ def _semantic_problems(config: dict) -> list[str]:
             problems.append(
                 f"«gradient_descent.{name}»: el primer valor debe ser menor que el segundo."
             )
-    grids = [("lr_sensitivity", config.get("lr_sensitivity", {}))]
+    grids = [("lr_grid", config.get("lr_grid", {}))]
     grids += [
         (f"optimizers.{name}.lr_grid", spec["lr_grid"])
         for name, spec in config.get("optimizers", {}).items()
@@ -130,11 +131,42 @@ def _semantic_problems(config: dict) -> list[str]:
     return problems
 
 
+# Keys renamed since earlier versions: (section, old key) -> (new key, what else changed).
+RENAMED_KEYS = {
+    (None, "lr_sensitivity"): ("lr_grid", ""),
+    ("gradient_descent", "variants"): (
+        "methods",
+        "; dentro de ella, «methods» se llama ahora «settings»",
+    ),
+}
+
+
+def _renamed(config: dict) -> tuple[list[str], dict]:
+    """Problems naming each old key of ``config``, and the config with them renamed, so that
+    the rest of it is still checked."""
+    problems, renamed = [], copy.deepcopy(config)
+    for (section, old), (new, detail) in RENAMED_KEYS.items():
+        holder = renamed if section is None else renamed.get(section)
+        if not isinstance(holder, dict) or old not in holder:
+            continue
+        where = f"{section}." if section else ""
+        problems.append(
+            f"«{where}{old}» se llama ahora «{where}{new}»{detail}. Cambie el nombre de la "
+            "clave en su configuración (sus valores no cambian)."
+        )
+        value = holder.pop(old)
+        if (section, old) == ("gradient_descent", "variants") and isinstance(value, dict):
+            value = {("settings" if k == "methods" else k): v for k, v in value.items()}
+        holder.setdefault(new, value)
+    return problems, renamed
+
+
 def check_config(config: dict, schema: dict) -> None:
-    """Raise ConfigError listing every problem in ``config`` (schema and semantics)."""
+    """Raise ConfigError listing every problem in ``config`` (old key names, schema, semantics)."""
+    problems, config = _renamed(config)
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
-    problems = [describe(error) for error in errors]
+    problems += [describe(error) for error in errors]
     if not problems:
         problems = _semantic_problems(config)
     if problems:
@@ -169,8 +201,8 @@ def format_number(value: float) -> str:
     return np.format_float_positional(float(value), trim="-")
 
 
-def lr_probe_name(learning_rate: float) -> str:
-    """Directory of one learning-rate probe inside its optimizer's, e.g. ``lr0.0001``."""
+def grid_point_name(learning_rate: float) -> str:
+    """Directory of one learning-rate grid point inside its optimizer's, e.g. ``lr0.0001``."""
     return f"lr{format_number(learning_rate)}"
 
 
@@ -189,8 +221,8 @@ def log_grid(low: float, high: float, points: int) -> list[float]:
 
 
 def lr_grid(config: dict, optimizer: str) -> list[float]:
-    """The optimizer's learning-rate grid: its own ``lr_grid`` keys over ``lr_sensitivity``."""
-    grid = {**config["lr_sensitivity"], **config["optimizers"][optimizer].get("lr_grid", {})}
+    """The optimizer's learning-rate grid: its own ``lr_grid`` keys over the shared ``lr_grid``."""
+    grid = {**config["lr_grid"], **config["optimizers"][optimizer].get("lr_grid", {})}
     return log_grid(grid["min"], grid["max"], grid["points"])
 
 
@@ -207,3 +239,10 @@ def training_settings(config: dict, optimizer: str) -> dict:
         "threads": int(shared["threads"]),
         "target_val_accuracy": float(shared["target_val_accuracy"]),
     }
+
+
+def report_config(config: dict) -> dict:
+    """The configuration that shapes the report: all of it but where it is published."""
+    shown = copy.deepcopy(config)
+    shown.get("report", {}).pop("publish", None)
+    return shown

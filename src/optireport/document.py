@@ -8,112 +8,21 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from optireport import atomic, gd, wording
+from optireport import atomic, gd, labels, wording
 from optireport import summary as summary_module
-from optireport.gd import METHOD_NAMES
-
-# One name per input variant, everywhere in the report (tables, text and figure legends).
-VARIANT_NAMES = {"raw": "entrada sin escalar (de 0 a 255)", "scaled": "entrada escalada a [0, 1]"}
-# The same names for table cells under an «Entrada» column.
-VARIANT_CELLS = {"raw": "sin escalar (de 0 a 255)", "scaled": "escalada a [0, 1]"}
-
-SETTING_SYMBOLS = {
-    "learning_rate": "$\\eta$",
-    "momentum": "momento",
-    "rho": "$\\rho$",
-    "beta_1": "$\\beta_1$",
-    "beta_2": "$\\beta_2$",
-    "epsilon": "$\\varepsilon$",
-    "initial_accumulator_value": "acumulador inicial",
-}
-
-
-def decimal(value: float | None, digits: int = 4) -> str:
-    """A number with a fixed count of decimals; an em dash when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value:.{digits}f}"
-
-
-def seconds(value: float | None) -> str:
-    """Seconds as «12.3 s» or «2 min 05 s»."""
-    if value is None:
-        return "—"
-    if value < 90:
-        return f"{value:.1f} s"
-    minutes, rest = divmod(round(value), 60)
-    return f"{minutes} min {rest:02d} s"
-
-
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def magnitude(value: float | None, digits: int = 2) -> str:
-    """A number of any size for prose: 63.4, 2.3·10⁸; an em dash when missing."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    if value == 0 or 0.01 <= abs(value) < 10_000:
-        return f"{value:.0f}" if abs(value) >= 10 else f"{value:.{digits}f}"
-    mantissa, exponent = f"{value:.1e}".split("e")
-    return f"{mantissa}·10{str(int(exponent)).translate(SUPERSCRIPTS)}"
-
-
-def rate(value: float) -> str:
-    """A learning rate in plain notation: 0.001, 0.0316."""
-    return f"{value:.3g}" if value >= 1e-4 else f"{value:.1e}"
-
-
-def thousands(value: int) -> str:
-    """Spanish digit grouping: 35 090 with a thin space; four-digit numbers stay whole (1000)."""
-    return f"{value:,}".replace(",", "\u202f") if abs(value) >= 10_000 else str(value)
-
-
-def spanish_list(items) -> str:
-    """«A», «A y B», «A, B y C»."""
-    items = [str(item) for item in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """«1 época», «3 épocas»."""
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
-def settings(values: dict) -> str:
-    """Optimizer settings for a table cell: «$\\eta$ = 0.06, momento = 0.99»."""
-    return ", ".join(f"{SETTING_SYMBOLS.get(k, k)} = {v}" for k, v in values.items())
-
-
-# 1-D methods named by a common noun read differently inside a sentence.
-METHOD_PHRASES = {"gd": "el descenso por gradiente simple", "momentum": "el método del momento"}
-
-
-def method_phrase(method: str) -> str:
-    """A 1-D method's name inside a sentence: «el método del momento», «Adam»."""
-    return METHOD_PHRASES.get(method, METHOD_NAMES.get(method, method))
-
-
-def median(stats: dict | None) -> float | None:
-    """The median of a statistics record from the summary; None when no run gave a value."""
-    return stats["median"] if stats else None
-
-
-def spread(stats: dict | None, digits: int = 4) -> str:
-    """«median [min, max]» of a statistics record; an em dash when no run gave a value."""
-    if not stats:
-        return "—"
-    low, high = decimal(stats["min"], digits), decimal(stats["max"], digits)
-    return f"{decimal(stats['median'], digits)} [{low}, {high}]"
-
-
-def epoch(value: float | None) -> str:
-    """An epoch number (a median may be fractional: rounded); an em dash when missing."""
-    return "—" if value is None else str(round(value))
-
-
-def signed(value: float | None, digits: int = 4) -> str:
-    """A difference with its sign, «+0.0123»; an em dash when missing."""
-    return "—" if value is None else f"{value:+.{digits}f}"
+from optireport.formats import (
+    decimal,
+    epoch,
+    magnitude,
+    median,
+    plural,
+    rate,
+    seconds,
+    signed,
+    spanish_list,
+    spread,
+    thousands,
+)
 
 
 def target_cell(stats: dict | None) -> str:
@@ -191,16 +100,16 @@ def environment(templates: Path) -> jinja2.Environment:
         thousands=thousands,
         spanish_list=spanish_list,
         plural=plural,
-        settings=settings,
+        settings=labels.settings,
         yaml=to_yaml,
-        method_name=lambda method: METHOD_NAMES.get(method, method),
+        method_name=labels.method_name,
         median=median,
         spread=spread,
         epoch=epoch,
         signed=signed,
         target_cell=target_cell,
         run_cell=run_cell,
-        method_phrase=method_phrase,
+        method_phrase=labels.method_phrase,
     )
     env.globals["w"] = wording
     return env
@@ -209,7 +118,7 @@ def environment(templates: Path) -> jinja2.Environment:
 def explorer_data(summary: dict) -> dict:
     """What the gradient-descent explorer needs: axes, minimum, defaults and presets.
 
-    Presets are the report's own runs and variants, with the settings that produced its tables.
+    Presets are the report's own runs and compared methods, with the settings of its tables.
     """
     spec = summary["config"]["gradient_descent"]
     runs = [
@@ -223,27 +132,27 @@ def explorer_data(summary: dict) -> dict:
         }
         for number, run in enumerate(summary["gd_runs"], start=1)
     ]
-    variants = [
+    methods = [
         {
-            "group": "variants",
-            "label": METHOD_NAMES[v["method"]],
+            "group": "methods",
+            "label": labels.method_name(v["method"]),
             "method": v["method"],
             "start": v["start"],
             "iterations": v["iterations"],
             "settings": v["settings"],
         }
-        for v in summary["gd_variants"]
+        for v in summary["gd_methods"]
     ]
-    presets = [{"id": index, **preset} for index, preset in enumerate(runs + variants)]
+    presets = [{"id": index, **preset} for index, preset in enumerate(runs + methods)]
     rates = [p["settings"]["learning_rate"] for p in presets]
     return {
         "x_range": spec["x_range"],
         "y_range": spec["y_range"],
         "global_min": {k: summary["gd_global_min"][k] for k in ("x", "J")},
         "tolerance": summary["gd_tolerance"],
-        "defaults": {method: gd.default_settings(method) for method in METHOD_NAMES},
+        "defaults": {method: gd.default_settings(method) for method in ("gd", *gd.METHODS)},
         "presets": presets,
-        "variants_start": spec["variants"]["start"],
+        "methods_start": spec["methods"]["start"],
         "log_rate_range": [
             min(-4, math.floor(math.log10(min(rates)))),
             max(1, math.ceil(math.log10(max(rates)))),
@@ -264,9 +173,9 @@ def context(summary: dict) -> dict:
         "notes": {
             f"{g['optimizer']}/{g['variant']}": group_notes(g) for g in summary["training_groups"]
         },
-        "method_names": METHOD_NAMES,
-        "variant_names": VARIANT_NAMES,
-        "variant_cells": VARIANT_CELLS,
+        "method_names": labels.METHOD_NAMES,
+        "variant_names": labels.VARIANT_NAMES,
+        "variant_cells": labels.VARIANT_CELLS,
     }
 
 

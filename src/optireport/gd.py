@@ -13,17 +13,6 @@ import numpy as np
 
 METHODS = ("momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
 
-# How the report names each method (plain "gd" included).
-METHOD_NAMES = {
-    "gd": "Descenso por gradiente",
-    "momentum": "Momento",
-    "nesterov": "Nesterov",
-    "adagrad": "Adagrad",
-    "rmsprop": "RMSprop",
-    "adadelta": "Adadelta",
-    "adam": "Adam",
-}
-
 Step = Callable[[float, float], float]
 
 

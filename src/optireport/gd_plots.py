@@ -1,31 +1,22 @@
 """SVG figures (Spanish labels) for the gradient-descent section of the report."""
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from optireport import atomic, palette
-from optireport.gd import METHOD_NAMES, objective
+from optireport import atomic, figure_style
+from optireport.figure_style import plt
+from optireport.gd import objective
 
 FIGSIZE = (6.5, 4.0)
 WIDE_FIGSIZE = (6.5, 4.2)
 X_RANGE = (-2.5, 2.5)
 Y_RANGE = (-3.0, 3.0)
 
-_STYLE = {
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
-    "legend.fontsize": palette.LEGEND_FONTSIZE,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-}
 
-
-def _draw_curve(ax, x_range, y_range, color=palette.REFERENCE, **kwargs):
+def _draw_curve(ax, x_range, y_range, color=figure_style.REFERENCE, **kwargs):
     """Draw J(x) on ``ax`` and set limits, grid and axis labels."""
     xs = np.linspace(*x_range, 1000)
     ax.plot(xs, objective(xs), **{"color": color, "linewidth": 1.5, **kwargs})
@@ -36,30 +27,15 @@ def _draw_curve(ax, x_range, y_range, color=palette.REFERENCE, **kwargs):
     ax.grid(True, alpha=0.3)
 
 
-def _new_figure(figsize, **kwargs) -> Figure:
-    """Create a standalone figure on the Agg canvas (no pyplot global state)."""
-    fig = Figure(figsize=figsize, **kwargs)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _save(fig: Figure, path) -> Path:
-    """Write ``fig`` as SVG to ``path``, creating parent folders."""
-    path = Path(path)
-    with atomic.replacing(path) as temporary:
-        fig.savefig(temporary, format="svg", bbox_inches="tight")
-    return path
-
-
 def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
     """Plot the objective J(x) = x·sin(x²)."""
-    with mpl.rc_context(_STYLE):
-        fig = _new_figure(FIGSIZE)
+    with mpl.rc_context(figure_style.COMPACT_RC):
+        fig = plt.figure(figsize=FIGSIZE)
         ax = fig.subplots()
         _draw_curve(ax, x_range, y_range, label=r"$J(x) = x\,\sin(x^2)$")
         ax.set_title("Función objetivo")
         ax.legend(loc="upper left")
-        return _save(fig, path)
+        return figure_style.save(fig, path)
 
 
 def plot_runs(runs: list[dict], titles: list[str], path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
@@ -70,27 +46,35 @@ def plot_runs(runs: list[dict], titles: list[str], path, x_range=X_RANGE, y_rang
     """
     columns = 3 if len(runs) > 4 else min(2, len(runs))
     rows = -(-len(runs) // columns)
-    color = palette.colors(["gd"])["gd"]
-    with mpl.rc_context(_STYLE):
-        fig = _new_figure((palette.FIGURE_WIDTH_IN, 2.35 * rows + 0.2), layout="constrained")
+    color = figure_style.colors(["gd"])["gd"]
+    with mpl.rc_context(figure_style.COMPACT_RC):
+        fig = plt.figure(
+            figsize=(figure_style.FIGURE_WIDTH_IN, 2.35 * rows + 0.2), layout="constrained"
+        )
         axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, sharey=True)).ravel()
         for ax, run, title in zip(axes, runs, titles, strict=False):
             x, j = run["x"], run["J"]
             _draw_curve(ax, x_range, y_range, linewidth=1.0)
             ax.plot(x, j, "o-", color=color, markersize=2.5, linewidth=0.8, zorder=3)
-            ax.plot(x[0], j[0], "o", mfc="white", mec=palette.MARKER, markersize=7, zorder=4)
-            ax.plot(x[-1], j[-1], "s", color=palette.MARKER, markersize=5, zorder=5)
+            ax.plot(x[0], j[0], "o", mfc="white", mec=figure_style.MARKER, markersize=7, zorder=4)
+            ax.plot(x[-1], j[-1], "s", color=figure_style.MARKER, markersize=5, zorder=5)
             ax.set_title(title, fontsize=9)
             ax.label_outer()
         handles = [
-            mpl.lines.Line2D([], [], color=palette.REFERENCE, label=r"$J(x)$"),
+            mpl.lines.Line2D([], [], color=figure_style.REFERENCE, label=r"$J(x)$"),
             mpl.lines.Line2D(
                 [], [], color=color, marker="o", ms=3, lw=0.8, label="iteraciones $x_t$"
             ),
             mpl.lines.Line2D(
-                [], [], ls="", marker="o", mfc="white", mec=palette.MARKER, label="inicio $x_0$"
+                [],
+                [],
+                ls="",
+                marker="o",
+                mfc="white",
+                mec=figure_style.MARKER,
+                label="inicio $x_0$",
             ),
-            mpl.lines.Line2D([], [], ls="", marker="s", color=palette.MARKER, label="final"),
+            mpl.lines.Line2D([], [], ls="", marker="s", color=figure_style.MARKER, label="final"),
         ]
         spare = axes[len(runs) :]
         for ax in spare:
@@ -99,7 +83,7 @@ def plot_runs(runs: list[dict], titles: list[str], path, x_range=X_RANGE, y_rang
             spare[0].legend(handles=handles, loc="center", frameon=False)
         else:
             fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
-        return _save(fig, path)
+        return figure_style.save(fig, path)
 
 
 def _finite_extent(trajectories: dict[str, dict], key: str, bounds: tuple[float, float]):
@@ -111,19 +95,23 @@ def _finite_extent(trajectories: dict[str, dict], key: str, bounds: tuple[float,
     return min(bounds[0], float(values.min())), max(bounds[1], float(values.max()))
 
 
-def plot_variants(
+def plot_methods(
     trajectories: dict[str, dict],
+    names: Mapping[str, str],
     path,
     global_min: tuple[float, float],
     x_range=X_RANGE,
     y_range=Y_RANGE,
 ) -> Path:
-    """Compare methods: paths on the curve (left) and J(x_t) per iteration (right)."""
+    """Compare methods: paths on the curve (left) and J(x_t) per iteration (right).
+
+    ``names`` are the methods' display names (``labels.METHOD_NAMES``, passed by the rule).
+    """
     x_lo, x_hi = _finite_extent(trajectories, "x", x_range)
     pad = 0.02 * (x_hi - x_lo)
-    colors = palette.colors(trajectories)
-    with mpl.rc_context(_STYLE):
-        fig = _new_figure(WIDE_FIGSIZE, layout="constrained")
+    colors = figure_style.colors(trajectories)
+    with mpl.rc_context(figure_style.COMPACT_RC):
+        fig = plt.figure(figsize=WIDE_FIGSIZE, layout="constrained")
         left, right = fig.subplots(1, 2)
         _draw_curve(left, (x_lo - pad, x_hi + pad), y_range, label="J(x)")
         if (x_lo, x_hi) != tuple(x_range):
@@ -133,25 +121,30 @@ def plot_variants(
                     left.axvspan(min(edge, outer), max(edge, outer), color="0.9", zorder=0)
         for method, traj in trajectories.items():
             color = colors[method]
-            label = METHOD_NAMES.get(method, method)
+            label = names.get(method, method)
             left.plot(traj["x"], traj["J"], "-", color=color, linewidth=0.8, alpha=0.8)
             left.plot(traj["x"][-1], traj["J"][-1], "s", color=color, markersize=5)
             right.plot(
                 np.arange(len(traj["J"])), traj["J"], color=color, linewidth=1.2, label=label
             )
         left.plot(
-            *global_min, "*", color=palette.MARKER, markersize=10, label="mínimo global", zorder=5
+            *global_min,
+            "*",
+            color=figure_style.MARKER,
+            markersize=10,
+            label="mínimo global",
+            zorder=5,
         )
-        left.plot([], [], "s", color=palette.REFERENCE, markersize=5, label="posición final")
+        left.plot([], [], "s", color=figure_style.REFERENCE, markersize=5, label="posición final")
         left.set_title("Trayectorias sobre la curva")
         left.legend(loc="lower center")
-        right.axhline(global_min[1], color=palette.MARKER, linestyle="--", linewidth=1)
+        right.axhline(global_min[1], color=figure_style.MARKER, linestyle="--", linewidth=1)
         right.text(
             0.02,
             global_min[1] + 0.1,
             f"mínimo global ({global_min[1]:.3f})",
             transform=right.get_yaxis_transform(),
-            fontsize=palette.LEGEND_FONTSIZE,
+            fontsize=figure_style.LEGEND_FONTSIZE,
         )
         right.set_xscale("symlog", linthresh=1)
         right.set_xlim(left=0)
@@ -161,20 +154,25 @@ def plot_variants(
         right.set_title("Valor de la función por iteración")
         right.grid(True, which="both", alpha=0.3)
         fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncols=4)
-        return _save(fig, path)
+        return figure_style.save(fig, path)
 
 
-def animate_variants(
-    trajectories: dict[str, dict], path, frames: int = 60, x_range=X_RANGE, y_range=Y_RANGE
+def animate_methods(
+    trajectories: dict[str, dict],
+    names: Mapping[str, str],
+    path,
+    frames: int = 60,
+    x_range=X_RANGE,
+    y_range=Y_RANGE,
 ) -> Path:
     """GIF of every method moving along the curve, frames spaced logarithmically in t."""
     from matplotlib.animation import FuncAnimation, PillowWriter
 
     length = max(len(t["x"]) for t in trajectories.values())
     steps = np.unique(np.geomspace(1, length, frames).astype(int)) - 1
-    colors = palette.colors(trajectories)
-    with mpl.rc_context(_STYLE):
-        fig = _new_figure((palette.FIGURE_WIDTH_IN, 4.0), layout="constrained")
+    colors = figure_style.colors(trajectories)
+    with mpl.rc_context(figure_style.COMPACT_RC):
+        fig = plt.figure(figsize=(figure_style.FIGURE_WIDTH_IN, 4.0), layout="constrained")
         ax = fig.subplots()
         _draw_curve(ax, x_range, y_range)
         points = {
@@ -184,7 +182,7 @@ def animate_variants(
                 "o",
                 color=colors[method],
                 markersize=7,
-                label=METHOD_NAMES.get(method, method),
+                label=names.get(method, method),
             )[0]
             for method in trajectories
         }
@@ -203,4 +201,5 @@ def animate_variants(
             FuncAnimation(fig, draw, frames=steps, blit=False).save(
                 temporary, writer=PillowWriter(fps=8)
             )
+        plt.close(fig)
     return path

@@ -25,7 +25,6 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 
-from optireport import summary
 from optireport.config import format_number, training_settings
 from optireport.summary import COLLAPSE_SHARE, collapsed
 from optireport.summary import _stats as stats
@@ -143,11 +142,6 @@ def config_problems(config: dict) -> list[str]:
 
 
 # --- one configuration's results ------------------------------------------------------------
-
-
-def read_history(path) -> list[dict]:
-    """A training's ``history.csv`` as one dict per epoch (NaN where nothing was recorded)."""
-    return [{**row, "epoch": int(row["epoch"])} for row in summary.read_history(path)]
 
 
 def fit_size(n_train: int, validation_split: float) -> int:

@@ -1,4 +1,4 @@
-"""Figures of the invitation's experiments (SVG, Spanish labels), in the style of ``plots``."""
+"""Figures of the invitation's experiments (SVG, Spanish labels), in the report's house style."""
 
 from __future__ import annotations
 
@@ -8,16 +8,11 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
-from optireport import palette
-from optireport.plots import plt, save
+from optireport import figure_style
+from optireport.figure_style import plt
 
 # Within one optimizer's colour, configurations differ by line style (then marker).
 STYLES = ("-", "--", ":", "-.")
-
-
-def optimizer_colors(optimizers: Sequence[str]) -> dict[str, str]:
-    """The colour of each optimizer: the report's one palette."""
-    return palette.colors(optimizers)
 
 
 def _median_band(ax, histories: Sequence[Mapping[str, np.ndarray]], metric, color, style, label):
@@ -54,7 +49,7 @@ def plot_configurations(panels: Sequence[dict], path, ylabel="Exactitud de valid
             ax.set_title(panel["title"], fontsize=11)
         ax.set_xlabel("Época")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.legend(fontsize=palette.LEGEND_FONTSIZE, loc="lower right", handlelength=3)
+        ax.legend(fontsize=figure_style.LEGEND_FONTSIZE, loc="lower right", handlelength=3)
     axes.flat[0].set_ylabel(ylabel)
     low = min(
         (
@@ -68,7 +63,7 @@ def plot_configurations(panels: Sequence[dict], path, ylabel="Exactitud de valid
     )
     # Below 0.8 everything is shown; above, the axis starts near the lowest curve.
     axes.flat[0].set_ylim(0.0 if low < 0.8 else np.floor(low * 20) / 20, 1.0)
-    save(fig, path)
+    figure_style.save(fig, path)
 
 
 def plot_early_stopping(
@@ -86,11 +81,7 @@ def plot_early_stopping(
     histories; ``stops[(optimizer, variant, seed)]`` holds ``best_epoch`` and ``stop_epoch``.
     """
     names = list(histories)
-    columns = min(3, len(names))
-    rows = -(-len(names) // columns)
-    fig, axes = plt.subplots(
-        rows, columns, figsize=(6.5, 2.4 * rows + 0.6), sharex=True, squeeze=False
-    )
+    fig, axes = figure_style.panel_grid(len(names), row_height=2.4, extra_height=0.6)
     for ax, name in zip(axes.flat, names, strict=False):
         finite = []
         for variant, runs in histories[name].items():
@@ -120,12 +111,7 @@ def plot_early_stopping(
         if values.size:
             ax.set_ylim(values.min() * 0.8, values.max() * 1.25)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    for ax in axes.flat[len(names) :]:
-        ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("Época")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("Pérdida de validación")
+    figure_style.label_panels(axes, len(names), "Época", "Pérdida de validación")
     handles = [
         Line2D([], [], color="0.3", ls=variant_styles[v], label=variant_labels[v])
         for v in variant_styles
@@ -137,8 +123,8 @@ def plot_early_stopping(
         handles=handles,
         loc="lower center",
         ncols=2,
-        fontsize=palette.LEGEND_FONTSIZE,
+        fontsize=figure_style.LEGEND_FONTSIZE,
         frameon=False,
     )
-    fig.tight_layout(rect=(0, 0.1 if rows > 1 else 0.16, 1, 1))
-    save(fig, path)
+    fig.tight_layout(rect=(0, 0.1 if axes.shape[0] > 1 else 0.16, 1, 1))
+    figure_style.save(fig, path)

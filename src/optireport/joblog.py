@@ -4,37 +4,20 @@ import os
 import re
 import sys
 from datetime import datetime
-from pathlib import Path
-
-# The name, inside a resumable job's checkpoint folder, of a second link to its log.
-KEPT_LOG = "job.log"
 
 
-def redirect_to_log(path: str, checkpoint_dir: str | Path | None = None) -> None:
+def redirect_to_log(path: str, earlier: str = "") -> None:
     """Point stdout and stderr, and file descriptors 1 and 2, at ``path``.
 
     Redirecting the descriptors too captures what C libraries print, such as
-    TensorFlow's start-up messages, which bypass ``sys.stderr``.
-
-    With ``checkpoint_dir`` (a job that resumes from there), the log is also linked into that
-    folder, where it outlives Snakemake's removal of the log of an interrupted job; the next
-    attempt starts its log with that earlier one, under a marked heading.
+    TensorFlow's start-up messages, which bypass ``sys.stderr``. ``earlier``, the log of an
+    interrupted attempt of the same job (see ``checkpoint.redirect_log``), heads the new log
+    under a marked heading.
     """
-    kept = Path(checkpoint_dir) / KEPT_LOG if checkpoint_dir else None
-    earlier = ""
-    if kept is not None and kept.is_file():
-        earlier = kept.read_text(encoding="utf-8", errors="replace")
-        kept.unlink()
     log = open(path, "w", buffering=1, encoding="utf-8")
     if earlier:
         log.write(f"==== Registro del intento interrumpido ====\n{earlier.rstrip()}\n")
         log.write(f"==== Nuevo intento ({datetime.now().astimezone():%Y-%m-%d %H:%M:%S %Z}) ====\n")
-    if kept is not None:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, kept)
-        except OSError as error:  # another file system: the earlier log is not kept
-            log.write(f"Aviso: no se pudo enlazar el registro en {kept}: {error}\n")
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log

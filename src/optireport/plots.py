@@ -4,40 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from optireport import atomic, palette, summary  # noqa: E402
-
-plt.rcParams.update(
-    {
-        "svg.fonttype": "path",
-        "font.size": 10,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.hashsalt": "optireport",  # stable ids: same data, same bytes
-    }
-)
-
-
-def save(fig, path) -> None:
-    with atomic.replacing(path) as temporary:
-        fig.savefig(temporary, bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-
-
-def read_history(path) -> dict[str, np.ndarray]:
-    """A training history CSV as one float array per column (see ``summary.read_history``)."""
-    rows = summary.read_history(path)
-    columns = rows[0].keys() if rows else ()
-    return {c: np.array([r[c] for r in rows]) for c in columns}
+from optireport import figure_style
+from optireport.figure_style import legend_below, plt
 
 
 def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:
@@ -48,18 +20,7 @@ def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:
         ax.set_title(str(digit))
         ax.set_axis_off()
     fig.tight_layout()
-    save(fig, path)
-
-
-def _legend_below(fig, handles, ncols: int) -> None:
-    """One legend under the axes (the figure must use the constrained layout)."""
-    fig.legend(
-        handles=handles,
-        loc="outside lower center",
-        ncols=ncols,
-        fontsize=palette.LEGEND_FONTSIZE,
-        frameon=False,
-    )
+    figure_style.save(fig, path)
 
 
 def _band(ax, epochs, runs: Sequence[np.ndarray], color, style, label) -> np.ndarray:
@@ -86,8 +47,8 @@ def plot_curves(
     epoch where each optimizer's median validation loss is lowest, so that its later rise
     (overfitting) stands out.
     """
-    fig, ax = plt.subplots(figsize=(palette.FIGURE_WIDTH_IN, 5.0), layout="constrained")
-    colors = palette.colors(histories)
+    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, 5.0), layout="constrained")
+    colors = figure_style.colors(histories)
     handles = []
     lowest, final = [], []
     for name, runs in histories.items():
@@ -103,9 +64,19 @@ def plot_curves(
         handles.append(Line2D([], [], color=color, lw=2, label=name))
     handles += [
         Line2D(
-            [], [], color=palette.REFERENCE, ls=palette.SPLIT_STYLES["train"], label="entrenamiento"
+            [],
+            [],
+            color=figure_style.REFERENCE,
+            ls=figure_style.SPLIT_STYLES["train"],
+            label="entrenamiento",
         ),
-        Line2D([], [], color=palette.REFERENCE, ls=palette.SPLIT_STYLES["val"], label="validación"),
+        Line2D(
+            [],
+            [],
+            color=figure_style.REFERENCE,
+            ls=figure_style.SPLIT_STYLES["val"],
+            label="validación",
+        ),
     ]
     ax.set_xlabel("Época")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -114,13 +85,20 @@ def plot_curves(
         ax.set_yscale("log")
         bottom = min((v for v in lowest if np.isfinite(v) and v > 0), default=0.01)
         # Keep every curve's end in view, but not the blow-ups of early epochs.
-        top = max([palette.LOSS_CEILING] + [1.3 * v for v in final if np.isfinite(v)])
+        top = max([figure_style.LOSS_CEILING] + [1.3 * v for v in final if np.isfinite(v)])
         ax.set_ylim(bottom * 0.7, top)
         handles.append(
-            Line2D([], [], color=palette.REFERENCE, ls="", marker="o", label="mínimo de validación")
+            Line2D(
+                [],
+                [],
+                color=figure_style.REFERENCE,
+                ls="",
+                marker="o",
+                label="mínimo de validación",
+            )
         )
-    _legend_below(fig, handles, ncols=4)
-    save(fig, path)
+    legend_below(fig, handles, ncols=4)
+    figure_style.save(fig, path)
 
 
 def plot_variants(
@@ -130,40 +108,29 @@ def plot_variants(
 ) -> None:
     """Validation accuracy per optimizer, one panel each (its colour), one line style per input."""
     names = list(histories)
-    colors = palette.colors(names)
-    columns = min(3, len(names))
-    rows = -(-len(names) // columns)
-    fig, axes = plt.subplots(
-        rows,
-        columns,
-        figsize=(palette.FIGURE_WIDTH_IN, 2.2 * rows + 0.7),
-        sharex=True,
-        sharey=True,
-        squeeze=False,
-        layout="constrained",
+    colors = figure_style.colors(names)
+    fig, axes = figure_style.panel_grid(
+        len(names), row_height=2.2, extra_height=0.7, sharey=True, layout="constrained"
     )
     variants = []
     for ax, name in zip(axes.flat, names, strict=False):
         for variant, runs in histories[name].items():
             epochs = runs[0]["epoch"]
-            style = palette.VARIANT_STYLES[variant]
+            style = figure_style.VARIANT_STYLES[variant]
             _band(ax, epochs, [r["val_accuracy"] for r in runs], colors[name], style, None)
             variants.append(variant)
         ax.set_title(name, fontsize=10, color=colors[name])
         ax.set_ylim(0, 1)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    for ax in axes.flat[len(names) :]:
-        ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("Época")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("Exactitud de validación")
+    figure_style.label_panels(axes, len(names), "Época", "Exactitud de validación")
     handles = [
-        Line2D([], [], color=palette.REFERENCE, ls=palette.VARIANT_STYLES[v], label=labels[v])
+        Line2D(
+            [], [], color=figure_style.REFERENCE, ls=figure_style.VARIANT_STYLES[v], label=labels[v]
+        )
         for v in dict.fromkeys(variants)
     ]
-    _legend_below(fig, handles, ncols=2)
-    save(fig, path)
+    legend_below(fig, handles, ncols=2)
+    figure_style.save(fig, path)
 
 
 def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path) -> None:
@@ -175,12 +142,12 @@ def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path
     fig, axes = plt.subplots(
         1,
         len(panels),
-        figsize=(palette.FIGURE_WIDTH_IN, 2.9),
+        figsize=(figure_style.FIGURE_WIDTH_IN, 2.9),
         sharey=True,
         squeeze=False,
         layout="constrained",
     )
-    colors = palette.colors(dict.fromkeys(p["optimizer"] for p in panels))
+    colors = figure_style.colors(dict.fromkeys(p["optimizer"] for p in panels))
     digits = np.arange(10)
     total = max(sum(true_counts), 1)
     for ax, panel in zip(axes[0], panels, strict=True):
@@ -190,7 +157,7 @@ def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path
             np.append(digits - 0.5, 9.5),
             np.append(np.asarray(true_counts) / total, true_counts[-1] / total),
             where="post",
-            color=palette.REFERENCE,
+            color=figure_style.REFERENCE,
             lw=1.2,
         )
         ax.set_title(panel["title"], fontsize=9)
@@ -199,13 +166,13 @@ def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path
         ax.set_ylim(0, 1.05)
     axes[0][0].set_ylabel("Proporción de imágenes de prueba")
     handles = [
-        Line2D([], [], color=palette.REFERENCE, lw=1.2, label="proporción real de cada dígito")
+        Line2D([], [], color=figure_style.REFERENCE, lw=1.2, label="proporción real de cada dígito")
     ]
-    _legend_below(fig, handles, ncols=1)
-    save(fig, path)
+    legend_below(fig, handles, ncols=1)
+    figure_style.save(fig, path)
 
 
-def plot_lr_sensitivity(
+def plot_lr_grid(
     points: Mapping[str, Sequence[tuple[float, float]]],
     defaults: Mapping[str, float],
     path,
@@ -215,8 +182,8 @@ def plot_lr_sensitivity(
 
     A dotted vertical line in the optimizer's colour marks its configured rate.
     """
-    fig, ax = plt.subplots(figsize=(palette.FIGURE_WIDTH_IN, 4.2), layout="constrained")
-    colors = palette.colors(points)
+    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, 4.2), layout="constrained")
+    colors = figure_style.colors(points)
     for name, pairs in points.items():
         rates, accuracies = zip(*sorted(pairs), strict=True)
         ax.plot(rates, accuracies, "o-", color=colors[name], label=name, lw=1.4)
@@ -226,9 +193,9 @@ def plot_lr_sensitivity(
     ax.set_xlabel("Tasa de aprendizaje (escala logarítmica)")
     ax.set_ylabel(f"Exactitud de validación tras {epochs} época{'' if epochs == 1 else 's'}")
     handles, _ = ax.get_legend_handles_labels()
-    handles.append(Line2D([], [], color=palette.REFERENCE, ls=":", label="tasa configurada"))
-    _legend_below(fig, handles, ncols=3)
-    save(fig, path)
+    handles.append(Line2D([], [], color=figure_style.REFERENCE, ls=":", label="tasa configurada"))
+    legend_below(fig, handles, ncols=3)
+    figure_style.save(fig, path)
 
 
 def wrap_rule_name(name: str, limit: int = 12) -> str:
@@ -280,7 +247,7 @@ def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path
     ax.set_xlim(-0.2, width + 0.2)
     ax.set_ylim(-len(layers) + 0.5, 0.5)
     ax.axis("off")
-    save(fig, path)
+    figure_style.save(fig, path)
 
 
 def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, str], path) -> None:
@@ -292,7 +259,7 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
     """
     variants = list(dict.fromkeys(row["variant"] for row in rows))
     optimizers = list(dict.fromkeys(row["optimizer"] for row in rows))
-    colors = palette.colors(optimizers)
+    colors = figure_style.colors(optimizers)
     # The zoom frames the tuned results (the chapter's comparison); configured-rate results
     # far below them show in the top row only.
     tuned = [
@@ -371,4 +338,4 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
         Line2D([], [], color="0.3", lw=1.4, label="rango de las semillas"),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
-    save(fig, path)
+    figure_style.save(fig, path)

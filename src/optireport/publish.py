@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from optireport import atomic
-from optireport.config import ConfigError, check_config
+from optireport.config import ConfigError, check_config, report_config
 
 REPORT_DIR = Path("report/_site")
 FILES = ("informe.html", "informe.pdf")
@@ -66,8 +66,7 @@ def sha256(path: Path) -> str:
 
 def config_digest(config: dict) -> str:
     """Short digest of the configuration that shapes the report (publishing options excluded)."""
-    shaping = json.loads(json.dumps(config, sort_keys=True, default=str))
-    shaping.get("report", {}).pop("publish", None)
+    shaping = json.loads(json.dumps(report_config(config), sort_keys=True, default=str))
     text = json.dumps(shaping, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 

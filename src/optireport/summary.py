@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
-from optireport import atomic, wording
+from optireport import atomic, history, wording
 
 TRAINING_FIELDS = (
     "test_accuracy",
@@ -28,21 +28,6 @@ TRAINING_FIELDS = (
     "class_entropy",
     "dead_units",
     "interrupted_seconds",
-)
-
-# Columns of a training's history.csv (written by optireport.training).
-# test_loss/test_accuracy are filled only at epochs that set a new minimum validation loss (NaN
-# elsewhere): the weights early stopping with restore of the best weights can hand back. They
-# are recorded for the report, never used to choose anything; "seconds" excludes them.
-HISTORY_COLUMNS = (
-    "epoch",
-    "loss",
-    "accuracy",
-    "val_loss",
-    "val_accuracy",
-    "seconds",
-    "test_loss",
-    "test_accuracy",
 )
 
 # A training "collapsed" when it predicts one digit for at least this share of the test set
@@ -82,22 +67,21 @@ def history_facts(history_path) -> dict:
     loss, its epoch and the final validation loss (a rise after the lowest is overfitting).
     Non-finite losses (a diverged run) are left out; every value is None without data.
     """
-    with open(history_path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    losses = [(int(row["epoch"]), float(row["val_loss"])) for row in rows]
+    rows = history.read(history_path)
+    losses = [(row["epoch"], row["val_loss"]) for row in rows]
     finite = [(epoch, loss) for epoch, loss in losses if math.isfinite(loss)]
     best = min(finite, key=lambda pair: pair[1], default=(None, None))
-    first = float(rows[0]["loss"]) if rows else math.nan
+    first = rows[0]["loss"] if rows else math.nan
     return {
         "first_epoch_loss": first if math.isfinite(first) else None,
-        "final_loss": _finite(float(rows[-1]["loss"])) if rows else None,
+        "final_loss": _finite(rows[-1]["loss"]) if rows else None,
         "min_val_loss_epoch": best[0],
         "min_val_loss": best[1],
         "val_accuracy_at_min_val_loss": (
-            float(rows[best[0] - 1]["val_accuracy"]) if best[0] is not None else None
+            rows[best[0] - 1]["val_accuracy"] if best[0] is not None else None
         ),
         "final_val_loss": _finite(losses[-1][1]) if losses else None,
-        "final_val_accuracy": _finite(float(rows[-1]["val_accuracy"])) if rows else None,
+        "final_val_accuracy": _finite(rows[-1]["val_accuracy"]) if rows else None,
     }
 
 
@@ -210,51 +194,22 @@ def aggregate(trainings: list[dict], collapse_share: float = COLLAPSE_SHARE) -> 
     return rows
 
 
-class ResultError(ValueError):
-    """A rule output cannot be read; the Spanish message names the file and the fix."""
-
-
-def rerun_target(path: Path) -> str:
-    """The rule output to force again to rebuild ``path``, a file inside a training's folder."""
-    parts = path.parts
-    if "lr" in parts and parts.index("lr") + 3 < len(parts):
-        return Path(*parts[: parts.index("lr") + 3]).as_posix()  # results/lr/<variant>/<optimizer>
-    return (path.parent / "metrics.json").as_posix()
-
-
-def read_history(path) -> list[dict[str, float]]:
-    """A training's ``history.csv`` as rows of floats (an empty cell is NaN).
-
-    Raises ResultError naming the file, the bad line and the command that rebuilds it.
-    """
-    path = Path(path)
-
-    def damaged(line: int, problem: str) -> ResultError:
-        return ResultError(
-            f"{path} está dañado (línea {line}: {problem}). Es un resultado calculado por el "
-            "flujo: para volver a generarlo, ejecute "
-            f"«snakemake --cores 4 --forcerun {rerun_target(path)}»."
+def read_lr_grid(directory, optimizer: str, points: Iterable[str]) -> list[dict]:
+    """One optimizer's grid on one input (``results/lr_grid/<variant>/<optimizer>``): one
+    entry per point directory in ``points``, in that order."""
+    return [
+        lr_grid_entry(
+            read_json(Path(directory) / point / "metrics.json"),
+            optimizer,
+            Path(directory) / point / history.FILENAME,
         )
-
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != HISTORY_COLUMNS:
-            raise damaged(1, f"se esperaban las columnas {', '.join(HISTORY_COLUMNS)}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            try:
-                if None in row or None in row.values():
-                    raise ValueError("número de valores distinto del de columnas")
-                rows.append(
-                    {key: float(value) if value else math.nan for key, value in row.items()}
-                )
-            except ValueError as error:
-                raise damaged(line, str(error)) from None
-    return rows
+        for point in points
+    ]
 
 
-def lr_entry(metrics: Mapping, optimizer: str, history_path) -> dict:
-    rows = read_history(history_path)
+def lr_grid_entry(metrics: Mapping, optimizer: str, history_path) -> dict:
+    """One grid point: its rate, final validation accuracy and state."""
+    rows = history.read(history_path)
     final = rows[-1]["val_accuracy"] if rows else math.nan
     return {
         "optimizer": optimizer,
@@ -291,7 +246,7 @@ def write_json(data: Mapping, path) -> None:
 
 def findings(
     groups: list[dict],
-    lr_sensitivity: list[dict],
+    lr_grid: list[dict],
     configured_rates: Mapping[str, float],
     thresholds: Mapping | None = None,
 ) -> dict:
@@ -333,8 +288,8 @@ def findings(
         key=lambda row: row["time_to_target_seconds"]["median"],
     )
     best_rates = {}
-    for optimizer in dict.fromkeys(entry["optimizer"] for entry in lr_sensitivity):
-        entries = [entry for entry in lr_sensitivity if entry["optimizer"] == optimizer]
+    for optimizer in dict.fromkeys(entry["optimizer"] for entry in lr_grid):
+        entries = [entry for entry in lr_grid if entry["optimizer"] == optimizer]
         best = max(entries, key=lambda e: -1.0 if e["val_accuracy"] is None else e["val_accuracy"])
         best_rates[optimizer] = {k: best[k] for k in ("learning_rate", "val_accuracy")}
         best_rates[optimizer]["ratio_to_configured"] = (
@@ -379,7 +334,7 @@ def findings(
             ]
             for variant in rankings
         },
-        "collapse_rates": collapse_rates(groups, lr_sensitivity, thresholds["collapse_share"]),
+        "collapse_rates": collapse_rates(groups, lr_grid, thresholds["collapse_share"]),
         "unranked": unranked,
         "always_diverged": always_diverged,
         "lead_within_spread": lead_within_spread,
@@ -409,11 +364,11 @@ def findings(
 
 
 def collapse_rates(
-    groups: list[dict], lr_sensitivity: list[dict], collapse_share: float
+    groups: list[dict], lr_grid: list[dict], collapse_share: float
 ) -> dict[str, dict]:
     """For each optimizer that collapsed, the grid rates at which it learns and collapses.
 
-    The grid runs on one input (``lr_sensitivity.variant``); its entries carry no variant,
+    The grid runs on one input (``lr_grid.variant``); its entries carry no variant,
     so this compares them with every collapsed configuration of the optimizer.
     """
     result = {}
@@ -421,7 +376,7 @@ def collapse_rates(
         name = group["optimizer"]
         if not group["collapsed_runs"] or name in result:
             continue
-        entries = [e for e in lr_sensitivity if e["optimizer"] == name]
+        entries = [e for e in lr_grid if e["optimizer"] == name]
         learns = [
             e
             for e in entries

@@ -9,7 +9,6 @@ in memory (no ``tf.data`` pipeline), single-threaded TF pools and one-batch vali
 
 import json
 import math
-import os
 import shutil
 import time
 from pathlib import Path
@@ -18,8 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from optireport import atomic, joblog
-from optireport.summary import HISTORY_COLUMNS
+from optireport import atomic, checkpoint, history
 
 VARIANTS = ("raw", "scaled")
 # Bumped whenever the history's columns change, so an older backup is not resumed.
@@ -27,13 +25,6 @@ TRAINER = "epoch-loop-2"
 # Flattened images and int32 labels (or sample indices) of any length: one trace per function.
 _IMAGES = tf.TensorSpec([None, 784], tf.float32)
 _LABELS = tf.TensorSpec([None], tf.int32)
-BACKUP_DIRNAME = "backup"
-# Seconds of training between two checkpoints: a killed job loses at most about this much
-# work. Each checkpoint (weights and state, written durably) costs about 0.1 s, a fifth of an
-# epoch, so one per epoch would slow every training down by that much. The environment
-# variable sets another interval (0: after every epoch, as the interruption tests need).
-CHECKPOINT_SECONDS_VARIABLE = "OPTIREPORT_CHECKPOINT_SECONDS"
-CHECKPOINT_SECONDS = 10.0
 
 
 def prepare_inputs(x, variant):
@@ -119,7 +110,7 @@ def train(
     """Train one optimizer, resuming from ``out_dir/backup`` if present; return the metrics.
 
     A checkpoint is saved once ``checkpoint_seconds`` of training have passed since the last
-    one (default: the environment variable ``OPTIREPORT_CHECKPOINT_SECONDS`` or 10 s).
+    one (default: ``checkpoint.interval()``).
 
     Writes ``history.csv``, ``summary.txt``, ``model.keras`` and finally ``metrics.json``.
     """
@@ -127,9 +118,8 @@ def train(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "metrics.json").unlink(missing_ok=True)
-    backup_dir = out_dir / BACKUP_DIRNAME
-    if checkpoint_seconds is None:
-        checkpoint_seconds = float(os.environ.get(CHECKPOINT_SECONDS_VARIABLE, CHECKPOINT_SECONDS))
+    backup_dir = out_dir / checkpoint.DIRNAME
+    checkpoint_seconds = checkpoint.interval(checkpoint_seconds)
 
     configure_runtime(threads, seed)
     (x_fit, y_fit), (x_val, y_val) = split_validation(
@@ -166,14 +156,14 @@ def train(
         "variant": variant,
         "train_shape": list(np.shape(x_train)),
     }
-    history, interrupted_seconds = _restore_backup(model, backup_dir, fingerprint)
-    initial_epoch = len(history)
+    rows, interrupted_seconds = checkpoint.restore(model, backup_dir, fingerprint)
+    initial_epoch = len(rows)
     if initial_epoch:
         print(f"Reanudando desde la época {initial_epoch}", flush=True)
 
     diverged = False
     best_val_loss = min(
-        (row["val_loss"] for row in history if math.isfinite(row["val_loss"])), default=math.inf
+        (row["val_loss"] for row in rows if math.isfinite(row["val_loss"])), default=math.inf
     )
     last_checkpoint = time.perf_counter()
     for epoch in range(initial_epoch + 1, epochs + 1):
@@ -182,7 +172,7 @@ def train(
         loss, accuracy = run_epoch(x_fit, y_fit, order)
         val_loss, val_accuracy, _ = evaluate(x_val, y_val)
         values = (float(loss), float(accuracy), float(val_loss), float(val_accuracy))
-        row = {"epoch": epoch, **dict(zip(HISTORY_COLUMNS[1:5], values, strict=True))}
+        row = {"epoch": epoch, **dict(zip(history.COLUMNS[1:5], values, strict=True))}
         row["seconds"] = time.perf_counter() - start
         row["test_loss"] = row["test_accuracy"] = math.nan
         if math.isfinite(row["val_loss"]) and row["val_loss"] < best_val_loss:
@@ -190,7 +180,7 @@ def train(
             epoch_test_loss, epoch_test_accuracy, _ = evaluate(x_test, y_test)
             row["test_loss"] = float(epoch_test_loss)
             row["test_accuracy"] = float(epoch_test_accuracy)
-        history.append(row)
+        rows.append(row)
         _print_epoch(row, epochs)
         if not math.isfinite(row["loss"]):
             diverged = True
@@ -200,7 +190,7 @@ def train(
             break
         if time.perf_counter() - last_checkpoint >= checkpoint_seconds:
             elapsed = interrupted_seconds + time.perf_counter() - started
-            _save_backup(model, backup_dir, history, fingerprint, elapsed)
+            checkpoint.save(model, backup_dir, rows, fingerprint, elapsed)
             last_checkpoint = time.perf_counter()
     # As at the end of fit(): an optimizer with use_ema=True swaps in its averaged weights.
     model.optimizer.finalize_variable_values(model.trainable_variables)
@@ -218,12 +208,12 @@ def train(
         "seed": seed,
         "threads": threads,
         "epochs": epochs,
-        "epochs_completed": len(history),
+        "epochs_completed": len(rows),
         "batch_size": batch_size,
         "validation_split": validation_split,
         "test_loss": float(test_loss),
         "test_accuracy": float(test_accuracy),
-        "train_seconds": sum(row["seconds"] for row in history),
+        "train_seconds": sum(row["seconds"] for row in rows),
         "diverged": diverged,
         "majority_prediction": int(counts.argmax()),
         "majority_prediction_share": float(counts.max() / counts.sum()),
@@ -243,9 +233,9 @@ def train(
         "keras_version": keras.__version__,
         "tensorflow_version": tf.__version__,
     }
-    metrics.update(summarize_history(history, target_val_accuracy))
+    metrics.update(summarize_history(rows, target_val_accuracy))
 
-    atomic.write_text(out_dir / "history.csv", _history_csv(history))
+    history.write(out_dir / history.FILENAME, rows)
     atomic.write_text(out_dir / "summary.txt", "".join(summary_lines))
     with atomic.replacing(out_dir / "model.keras") as temporary:
         model.save(temporary)
@@ -385,87 +375,6 @@ def summarize_history(history, target_val_accuracy=None):
                 summary["epochs_to_target"] = row["epoch"]
                 break
     return summary
-
-
-def _save_backup(model, backup_dir, history, fingerprint, elapsed_seconds):
-    """Commit one epoch: its weights first, then the state file that points at them.
-
-    Both are written atomically and durably, so a kill or a power cut leaves the previous
-    commit intact. The previous commit is kept as well: if the newest one cannot be read,
-    training resumes from the one before.
-    """
-    epoch = history[-1]["epoch"]
-    weights_name = f"epoch-{epoch:04d}.weights.h5"
-    with atomic.replacing(backup_dir / weights_name) as temporary:
-        model.save_weights(temporary)
-    state = {
-        "epoch": epoch,
-        "weights": weights_name,
-        "config": fingerprint,
-        "history": history,
-        "elapsed_seconds": elapsed_seconds,
-    }
-    # A finite training loss may come with an infinite validation loss: JSON's NaN/Infinity.
-    atomic.write_json(backup_dir / f"epoch-{epoch:04d}.state.json", state, allow_nan=True)
-    for old in backup_dir.glob("epoch-*"):
-        if int(old.name[6:10]) < epoch - 1:
-            old.unlink()
-
-
-def _restore_backup(model, backup_dir, fingerprint):
-    """Load the newest readable commit of ``backup_dir``: (history rows, elapsed seconds).
-
-    A commit that cannot be read (truncated or garbled weights or state) is discarded with a
-    warning in the log, and the one before is tried; with none, training starts from scratch.
-    A backup made with other settings is discarded as a whole.
-    """
-    if not backup_dir.is_dir():
-        return [], 0.0
-    expected = json.loads(json.dumps(fingerprint))
-    for state_path in sorted(backup_dir.glob("epoch-*.state.json"), reverse=True):
-        try:
-            state = json.loads(state_path.read_text(encoding="utf-8"))
-            if state["config"] != expected:
-                print(
-                    "La copia de seguridad corresponde a otra configuración: se descarta",
-                    flush=True,
-                )
-                break
-            history = [
-                {**{key: float(row[key]) for key in HISTORY_COLUMNS}, "epoch": int(row["epoch"])}
-                for row in state["history"]
-            ]
-            if [row["epoch"] for row in history] != list(range(1, state["epoch"] + 1)):
-                raise ValueError("historial incompleto")
-            model.load_weights(backup_dir / state["weights"])
-        except Exception as error:  # any damage: this commit is unusable, try the previous one
-            print(
-                f"Aviso: la copia de seguridad {state_path} no se puede leer ({error}); "
-                "se descarta y se prueba la anterior.",
-                flush=True,
-            )
-            continue
-        return history, float(state.get("elapsed_seconds", 0.0))
-    # The job's own log may be linked in here (joblog.KEPT_LOG): it stays.
-    leftovers = [path for path in backup_dir.iterdir() if path.name != joblog.KEPT_LOG]
-    if leftovers:
-        print(
-            f"Aviso: ninguna copia de seguridad utilizable en {backup_dir}; "
-            "el entrenamiento empieza de cero.",
-            flush=True,
-        )
-    for path in leftovers:
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-    return [], 0.0
-
-
-def _history_csv(history):
-    lines = [",".join(HISTORY_COLUMNS)]
-    lines += [",".join(repr(row[key]) for key in HISTORY_COLUMNS) for row in history]
-    return "\n".join(lines) + "\n"
 
 
 def _json_safe(value):

@@ -2,7 +2,7 @@
 
 Optimizer benchmarks (DeepOBS, AlgoPerf) tune each optimizer on validation data with the same
 budget, then report test results over several seeds. Here the budget is the learning-rate grid
-of ``lr_probe`` (the same number of points, epochs and seed for every optimizer and input
+of the ``lr_grid`` rule (the same number of points, epochs and seed for every optimizer and input
 variant); the chosen rate is the grid point with the highest final validation accuracy (the
 test set is never looked at); the tuned trainings repeat the main ones at that rate.
 
@@ -24,19 +24,19 @@ TUNED_ROOT = "results/tuned"
 TRAIN_ROOT = "results/train"
 
 
-def choose_rate(probes: Sequence[Mapping]) -> dict:
+def choose_rate(points: Sequence[Mapping]) -> dict:
     """The grid point with the highest final validation accuracy, and where it sits.
 
-    ``probes`` are one optimizer's grid on one input variant: ``learning_rate``,
+    ``points`` are one optimizer's grid on one input variant: ``learning_rate``,
     ``val_accuracy`` (final epoch; None when the run diverged or is missing) and ``diverged``.
     Ties go to the smaller rate. ``edge`` is ``"low"``/``"high"`` when the chosen rate is the
     grid's smallest/largest point (a better rate may lie outside the grid), else None.
     ``learning_rate`` is None when no point is usable.
     """
-    grid = sorted(float(p["learning_rate"]) for p in probes)
+    grid = sorted(float(p["learning_rate"]) for p in points)
     usable = [
         p
-        for p in probes
+        for p in points
         if not p.get("diverged")
         and p.get("val_accuracy") is not None
         and math.isfinite(p["val_accuracy"])
@@ -83,7 +83,7 @@ def tuned_run_dir(config: Mapping, optimizer: str, variant: str, seed: int, rate
         for name in config["optimizers"]:
             if cfg.training_settings(config, name) == wanted:
                 return f"{TRAIN_ROOT}/{name}/{variant}/seed{seed}"
-    return f"{TUNED_ROOT}/{optimizer}/{variant}/{cfg.lr_probe_name(rate)}/seed{seed}"
+    return f"{TUNED_ROOT}/{optimizer}/{variant}/{cfg.grid_point_name(rate)}/seed{seed}"
 
 
 def tuning_effect(default: Mapping | None, tuned: Mapping | None, same_runs: bool) -> str:
@@ -229,13 +229,13 @@ def budget(config: Mapping, optimizers: Sequence[str]) -> dict:
     """The tuning budget: grid points per optimizer, epochs and seed of every grid training."""
     grids = {name: cfg.lr_grid(config, name) for name in optimizers}
     points = {name: len(grid) for name, grid in grids.items()}
-    probe = config["lr_sensitivity"]
-    common = cfg.log_grid(probe["min"], probe["max"], probe["points"])
+    shared = config["lr_grid"]
+    common = cfg.log_grid(shared["min"], shared["max"], shared["points"])
     return {
         "points": points,
         "equal": len(set(points.values())) == 1,
-        "epochs": int(probe["epochs"]),
-        "seed": int(probe["seed"]),
+        "epochs": int(shared["epochs"]),
+        "seed": int(shared["seed"]),
         "common_grid": common,
         "own_grids": {name: grid for name, grid in grids.items() if grid != common},
     }

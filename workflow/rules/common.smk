@@ -7,7 +7,7 @@ import yaml
 from snakemake.utils import validate
 
 from optireport import config as cfg
-from optireport import data, tuning
+from optireport import data, imports, labels, tuning
 
 SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
 
@@ -63,14 +63,11 @@ wildcard_constraints:
     run="|".join(GD_RUNS),
 
 
-def code(module):
-    """A package module as a rule input, so that editing it reruns the rule's jobs."""
-    return f"src/optireport/{module}.py"
-
-
-def figure_code(module):
-    """A figure module and the palette every figure takes its colours from."""
-    return [code(module), code("palette")]
+def code(script):
+    """The package modules ``workflow/scripts/<script>.py`` imports, directly or not, as
+    inputs of its rule: editing one of them reruns the rule's jobs, and only those."""
+    source = Path("workflow/scripts") / f"{script}.py"
+    return [f"src/optireport/{module}.py" for module in imports.package_modules(source)]
 
 
 def gd_run_params(wildcards):
@@ -96,22 +93,22 @@ def train_params(wildcards):
     }
 
 
-def lr_probe_params(wildcards):
-    """The optimizer's settings, the probe's epochs and seed, the variant, and its grid."""
-    probe = config["lr_sensitivity"]
+def lr_grid_params(wildcards):
+    """The optimizer's settings, the grid's epochs and seed, the variant, and its rates."""
+    grid = config["lr_grid"]
     settings = cfg.training_settings(config, wildcards.optimizer)
-    # The grid replaces the configured rate, and the probes report no time to target:
+    # The grid replaces the configured rate, and grid points report no time to target:
     # changing either must not rerun them.
     del settings["optimizer_args"]["learning_rate"]
     del settings["target_val_accuracy"]
     return {
         **settings,
-        "epochs": int(probe["epochs"]),
+        "epochs": int(grid["epochs"]),
         "variant": wildcards.variant,
-        "seed": int(probe["seed"]),
+        "seed": int(grid["seed"]),
         "subset": data_subset(),
         "learning_rates": {
-            cfg.lr_probe_name(lr): float(lr)
+            cfg.grid_point_name(lr): float(lr)
             for lr in cfg.lr_grid(config, wildcards.optimizer)
         },
     }
@@ -136,17 +133,26 @@ def tuning_grids():
     return [(variant, optimizer) for variant in VARIANTS for optimizer in OPTIMIZERS]
 
 
-def lr_probe_names(optimizer):
-    return [cfg.lr_probe_name(lr) for lr in cfg.lr_grid(config, optimizer)]
+def grid_point_names(optimizer):
+    return [cfg.grid_point_name(lr) for lr in cfg.lr_grid(config, optimizer)]
 
 
-def lr_probe_runs():
-    """(optimizer, probe directory name) of every sensitivity training, in config order."""
-    return [
-        (optimizer, cfg.lr_probe_name(lr))
-        for optimizer in OPTIMIZERS
-        for lr in cfg.lr_grid(config, optimizer)
-    ]
+def lr_grid_points():
+    """[optimizer, its grid point directories] of every optimizer, in config order."""
+    return [[optimizer, grid_point_names(optimizer)] for optimizer in OPTIMIZERS]
+
+
+def configured_rates():
+    """The learning rate of each optimizer's main trainings, as configured."""
+    return {
+        name: spec["args"]["learning_rate"]
+        for name, spec in config["optimizers"].items()
+    }
+
+
+def sections(*names):
+    """The named top-level sections of the config: the params of a rule that reads only those."""
+    return {name: config[name] for name in names}
 
 
 def tuning_choices():
@@ -193,7 +199,7 @@ def benchmark_files():
     return (
         ["benchmarks/mnist.tsv"]
         + [f"benchmarks/train/{o}/{v}/seed{s}.tsv" for o, v, s in training_jobs()]
-        + [f"benchmarks/lr_probe/{v}/{o}.tsv" for v, o in tuning_grids()]
+        + [f"benchmarks/lr_grid/{v}/{o}.tsv" for v, o in tuning_grids()]
     )
 
 
@@ -208,7 +214,7 @@ def training_outputs(prefix):
 
 def train_mem_mb(wildcards, attempt):
     # Peak RSS on full MNIST (VmHWM): 1.24 GB for a training, 1.33 GB for a learning-rate
-    # probe job. Ask for 2 GB (SLURM kills a job that exceeds it), more on each retry.
+    # grid job. Ask for 2 GB (SLURM kills a job that exceeds it), more on each retry.
     return 2000 * attempt
 
 
@@ -224,9 +230,9 @@ def train_runtime_min(wildcards, attempt):
     )
 
 
-def lr_probe_runtime_min(wildcards, attempt):
-    probes = len(cfg.lr_grid(config, wildcards.optimizer))
-    return runtime_min(probes * int(config["lr_sensitivity"]["epochs"]), attempt)
+def lr_grid_runtime_min(wildcards, attempt):
+    points = len(cfg.lr_grid(config, wildcards.optimizer))
+    return runtime_min(points * int(config["lr_grid"]["epochs"]), attempt)
 
 
 RULE_FILES = sorted(str(path) for path in Path("workflow/rules").glob("*.smk"))
@@ -238,12 +244,12 @@ FIGURES = [
     "report/figures/digits.svg",
     "report/figures/gd_curve.svg",
     "report/figures/gd_runs.svg",
-    "report/figures/gd_variants.svg",
-    "report/figures/gd_variants.gif",
+    "report/figures/gd_methods.svg",
+    "report/figures/gd_methods.gif",
     "report/figures/accuracy.svg",
     "report/figures/loss.svg",
     "report/figures/variants.svg",
-    "report/figures/lr_sensitivity.svg",
+    "report/figures/lr_grid.svg",
     "report/figures/predictions.svg",
     "report/figures/fair_comparison.svg",
     "report/figures/rulegraph.svg",

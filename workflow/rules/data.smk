@@ -3,7 +3,7 @@
 
 rule mnist:
     input:
-        code("data"),
+        code=code("mnist"),
     output:
         npz="results/data/mnist.npz",
         info="results/data/mnist.json",
@@ -23,8 +23,8 @@ rule mnist:
 
 rule digits_figure:
     input:
-        "results/data/mnist.npz",
-        figure_code("plots"),
+        mnist="results/data/mnist.npz",
+        code=code("digits_figure"),
     output:
         report(
             "report/figures/digits.svg",

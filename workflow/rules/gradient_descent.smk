@@ -1,9 +1,10 @@
-# Gradient descent on J(x) = x·sin(x²): one job per configured run, then the variants.
+# Gradient descent on J(x) = x·sin(x²): one job per configured run, then the comparison of
+# methods from one start; and the figures drawn from them.
 
 
 rule gd_run:
     input:
-        code("gd"),
+        code=code("gd_run"),
     output:
         "results/gd/runs/{run}.json",
     log:
@@ -17,7 +18,7 @@ rule gd_run:
 rule gd_runs_figure:
     input:
         runs=expand("results/gd/runs/{run}.json", run=GD_RUNS),
-        code=figure_code("gd_plots"),
+        code=code("gd_runs_figure"),
     output:
         report(
             "report/figures/gd_runs.svg",
@@ -36,7 +37,7 @@ rule gd_runs_figure:
 
 rule gd_curve_figure:
     input:
-        figure_code("gd_plots"),
+        code=code("gd_curve_figure"),
     output:
         report(
             "report/figures/gd_curve.svg",
@@ -53,50 +54,52 @@ rule gd_curve_figure:
         "../scripts/gd_curve_figure.py"
 
 
-rule gd_variants:
+rule gd_methods:
     input:
-        code("gd"),
+        code=code("gd_methods"),
     output:
-        "results/gd/variants.json",
+        "results/gd/methods.json",
     log:
-        "logs/gd/variants.log",
+        "logs/gd/methods.log",
     params:
-        variants=config["gradient_descent"]["variants"],
+        methods=config["gradient_descent"]["methods"],
         x_range=config["gradient_descent"]["x_range"],
     script:
-        "../scripts/gd_variants.py"
+        "../scripts/gd_methods.py"
 
 
-rule gd_variants_figure:
+rule gd_methods_figure:
     input:
-        "results/gd/variants.json",
-        figure_code("gd_plots"),
+        methods="results/gd/methods.json",
+        code=code("gd_methods_figure"),
     output:
         report(
-            "report/figures/gd_variants.svg",
-            caption="../report/gd_variants.rst",
+            "report/figures/gd_methods.svg",
+            caption="../report/gd_methods.rst",
             category="Descenso por gradiente",
-            labels={"figura": "variantes"},
+            labels={"figura": "métodos"},
         ),
     log:
-        "logs/gd/variants_figure.log",
+        "logs/gd/methods_figure.log",
     params:
+        method_names=labels.METHOD_NAMES,
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
     script:
-        "../scripts/gd_variants_figure.py"
+        "../scripts/gd_methods_figure.py"
 
 
-rule gd_variants_animation:
+rule gd_methods_animation:
     input:
-        "results/gd/variants.json",
-        figure_code("gd_plots"),
+        methods="results/gd/methods.json",
+        code=code("gd_methods_animation"),
     output:
-        "report/figures/gd_variants.gif",
+        "report/figures/gd_methods.gif",
     log:
-        "logs/gd/variants_animation.log",
+        "logs/gd/methods_animation.log",
     params:
+        method_names=labels.METHOD_NAMES,
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
     script:
-        "../scripts/gd_variants_animation.py"
+        "../scripts/gd_methods_animation.py"

@@ -15,9 +15,8 @@ INVITATION_FIGURES = [
 
 rule invitation_train:
     input:
-        "results/data/mnist.npz",
-        code("data"),
-        code("training"),
+        mnist="results/data/mnist.npz",
+        code=code("invitation_train"),
     output:
         directory("results/invitation/{configuration}"),
     log:
@@ -51,13 +50,13 @@ rule invitation_summary:
         ),
         histories=[f"{d}/history.csv" for d in training_dirs()],
         metrics=[f"{d}/metrics.json" for d in training_dirs()],
-        code=code("invitation"),
+        code=code("invitation_summary"),
     output:
         "results/invitation/summary.json",
     log:
         "logs/invitation/summary.log",
     params:
-        config=config,
+        config=sections("invitation", "optimizers", "training", "data"),
         trainings=[[o, v, s] for o, v, s in training_jobs()],
     script:
         "../scripts/invitation_summary.py"
@@ -71,7 +70,7 @@ rule invitation_figures:
             configuration=INVITATION_CONFIGURATIONS,
         ),
         histories=[f"{d}/history.csv" for d in training_dirs()],
-        code=[code("invitation_plots"), code("plots"), code("palette")],
+        code=code("invitation_figures"),
     output:
         batch_size=report(
             "report/figures/batch_size.svg",
@@ -102,5 +101,7 @@ rule invitation_figures:
     params:
         optimizers=OPTIMIZERS,
         trainings=[[o, v, s] for o, v, s in training_jobs()],
+        configured_rates=configured_rates(),
+        variant_cells=labels.VARIANT_CELLS,
     script:
         "../scripts/invitation_figures.py"

@@ -1,4 +1,5 @@
-# Training figures, the Quarto document generated from templates, and its HTML/PDF rendering.
+# The report itself: the Quarto document generated from the templates and summary.json, its
+# HTML/PDF rendering, the edition record, and the rule graph figure of its appendix.
 from optireport import render as renderers
 
 # renderer: quarto without Quarto on PATH stops here, before any job, saying how to get it.
@@ -23,94 +24,11 @@ RENDER_SETTINGS = [
 ]
 
 
-rule curves_figures:
-    input:
-        histories=[
-            f"results/train/{o}/raw/seed{s}/history.csv"
-            for o in OPTIMIZERS
-            for s in SEEDS
-        ],
-        code=figure_code("plots"),
-    output:
-        accuracy=report(
-            "report/figures/accuracy.svg",
-            caption="../report/accuracy.rst",
-            category="Entrenamiento",
-            labels={"figura": "exactitud"},
-        ),
-        loss=report(
-            "report/figures/loss.svg",
-            caption="../report/loss.rst",
-            category="Entrenamiento",
-            labels={"figura": "pérdida"},
-        ),
-    log:
-        "logs/report/curves_figures.log",
-    params:
-        optimizers=OPTIMIZERS,
-        seeds=SEEDS,
-    script:
-        "../scripts/curves_figures.py"
-
-
-rule variants_figure:
-    input:
-        histories=[f"{d}/history.csv" for d in training_dirs()],
-        code=figure_code("plots"),
-    output:
-        report(
-            "report/figures/variants.svg",
-            caption="../report/variants.rst",
-            category="Experimentos",
-            labels={"figura": "escalado"},
-        ),
-    log:
-        "logs/report/variants_figure.log",
-    params:
-        jobs=[[o, v, s] for o, v, s in training_jobs()],
-    script:
-        "../scripts/variants_figure.py"
-
-
-rule lr_figure:
-    input:
-        "results/summary.json",
-        figure_code("plots"),
-    output:
-        report(
-            "report/figures/lr_sensitivity.svg",
-            caption="../report/lr_sensitivity.rst",
-            category="Experimentos",
-            labels={"figura": "tasa de aprendizaje"},
-        ),
-    log:
-        "logs/report/lr_figure.log",
-    script:
-        "../scripts/lr_figure.py"
-
-
-rule predictions_figure:
-    input:
-        "results/summary.json",
-        figure_code("plots"),
-    output:
-        report(
-            "report/figures/predictions.svg",
-            caption="../report/predictions.rst",
-            category="Entrenamiento",
-            labels={"figura": "predicciones"},
-        ),
-    log:
-        "logs/report/predictions_figure.log",
-    script:
-        "../scripts/predictions_figure.py"
-
-
 rule rulegraph_figure:
     input:
-        "Snakefile",
-        RULE_FILES,
-        figure_code("plots"),
+        snakefile="Snakefile",
+        rules=RULE_FILES,
+        code=code("rulegraph_figure"),
     output:
         dot="results/rulegraph.dot",
         svg=report(
@@ -162,11 +80,13 @@ rule edition:
     input:
         html="report/_site/informe.html",
         pdf="report/_site/informe.pdf",
+        code=code("edition"),
     output:
         "results/edition.json",
     log:
         "logs/report/edition.log",
     params:
-        config=config,
+        # The digest leaves out where the report is published: so do the params.
+        config=cfg.report_config(config),
     script:
         "../scripts/edition.py"

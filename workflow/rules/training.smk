@@ -1,11 +1,11 @@
-# One training job per optimizer, input variant and seed.
+# One training job per optimizer, input variant and seed; and the figures drawn from their
+# histories.
 
 
 rule train:
     input:
-        "results/data/mnist.npz",
-        code("data"),
-        code("training"),
+        mnist="results/data/mnist.npz",
+        code=code("train"),
     output:
         **training_outputs("results/train/{optimizer}/{variant}/seed{seed}"),
     log:
@@ -20,3 +20,53 @@ rule train:
         settings=train_params,
     script:
         "../scripts/train.py"
+
+
+rule curves_figures:
+    input:
+        histories=[
+            f"results/train/{o}/raw/seed{s}/history.csv"
+            for o in OPTIMIZERS
+            for s in SEEDS
+        ],
+        code=code("curves_figures"),
+    output:
+        accuracy=report(
+            "report/figures/accuracy.svg",
+            caption="../report/accuracy.rst",
+            category="Entrenamiento",
+            labels={"figura": "exactitud"},
+        ),
+        loss=report(
+            "report/figures/loss.svg",
+            caption="../report/loss.rst",
+            category="Entrenamiento",
+            labels={"figura": "pérdida"},
+        ),
+    log:
+        "logs/train/curves_figures.log",
+    params:
+        optimizers=OPTIMIZERS,
+        seeds=SEEDS,
+    script:
+        "../scripts/curves_figures.py"
+
+
+rule variants_figure:
+    input:
+        histories=[f"{d}/history.csv" for d in training_dirs()],
+        code=code("variants_figure"),
+    output:
+        report(
+            "report/figures/variants.svg",
+            caption="../report/variants.rst",
+            category="Experimentos",
+            labels={"figura": "escalado"},
+        ),
+    log:
+        "logs/train/variants_figure.log",
+    params:
+        jobs=[[o, v, s] for o, v, s in training_jobs()],
+        variant_names=labels.VARIANT_NAMES,
+    script:
+        "../scripts/variants_figure.py"

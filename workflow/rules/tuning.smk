@@ -5,23 +5,22 @@
 
 checkpoint tune:
     input:
-        probes=[f"results/lr/{v}/{o}" for v, o in tuning_grids()],
-        code=code("tuning"),
+        grids=[f"results/lr_grid/{v}/{o}" for v, o in tuning_grids()],
+        code=code("tune"),
     output:
         "results/tuning/rates.json",
     log:
         "logs/tuning/tune.log",
     params:
-        grids=[[o, v, lr_probe_names(o)] for v, o in tuning_grids()],
+        grids=[[o, v, grid_point_names(o)] for v, o in tuning_grids()],
     script:
         "../scripts/tune.py"
 
 
 rule train_tuned:
     input:
-        "results/data/mnist.npz",
-        code("data"),
-        code("training"),
+        mnist="results/data/mnist.npz",
+        code=code("train"),
     output:
         **training_outputs("results/tuned/{optimizer}/{variant}/lr{rate}/seed{seed}"),
     log:
@@ -45,22 +44,22 @@ rule fair_comparison:
         rates="results/tuning/rates.json",
         default=[f"{d}/metrics.json" for d in training_dirs()],
         tuned=tuned_metrics,
-        code=code("tuning"),
+        code=code("fair_comparison"),
     output:
         "results/tuning/comparison.json",
     log:
         "logs/tuning/fair_comparison.log",
     params:
         trainings=[[o, v, s] for o, v, s in training_jobs()],
-        config=config,
+        config=sections("optimizers", "training", "lr_grid"),
     script:
         "../scripts/fair_comparison.py"
 
 
 rule fair_comparison_figure:
     input:
-        "results/tuning/comparison.json",
-        figure_code("plots"),
+        comparison="results/tuning/comparison.json",
+        code=code("fair_comparison_figure"),
     output:
         report(
             "report/figures/fair_comparison.svg",
@@ -70,5 +69,7 @@ rule fair_comparison_figure:
         ),
     log:
         "logs/tuning/fair_comparison_figure.log",
+    params:
+        variant_names=labels.VARIANT_NAMES,
     script:
         "../scripts/fair_comparison_figure.py"

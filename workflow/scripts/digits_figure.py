@@ -7,5 +7,5 @@ from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
-with np.load(snakemake.input[0]) as mnist:
+with np.load(snakemake.input.mnist) as mnist:
     plots.plot_digits(mnist["x_train"], mnist["y_train"], snakemake.output[0])

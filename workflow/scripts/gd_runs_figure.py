@@ -2,7 +2,7 @@
 
 import json
 
-from optireport import document, gd_plots
+from optireport import formats, gd_plots
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
@@ -13,7 +13,7 @@ for path in snakemake.input.runs:
         runs.append(json.load(handle))
 titles = [
     f"{index}: $x_0$ = {run['start']}, $\\eta$ = {run['learning_rate']}, "
-    f"{document.thousands(int(run['iterations']))} it."
+    f"{formats.thousands(int(run['iterations']))} it."
     for index, run in enumerate(runs, start=1)
 ]
 gd_plots.plot_runs(

@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from optireport import document, invitation_plots, palette, plots, summary
+from optireport import figure_style, history, invitation_plots, summary
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
 inputs, output, params = snakemake.input, snakemake.output, snakemake.params
 result = summary.read_json(inputs.summary)
-colors = invitation_plots.optimizer_colors(params.optimizers)
+colors = figure_style.colors(params.optimizers)
 seeds = result["settings"]["seeds"]
 directories = {Path(path).name: Path(path) for path in inputs.runs}
 
@@ -18,7 +18,7 @@ def line(name, label):
     """One configuration's seeds as a line of a panel."""
     configuration = result["configurations"][name]
     histories = [
-        plots.read_history(directories[name] / f"seed{seed}" / "history.csv") for seed in seeds
+        history.columns(directories[name] / f"seed{seed}" / "history.csv") for seed in seeds
     ]
     return {"label": label, "color": colors[configuration["optimizer"]], "histories": histories}
 
@@ -52,7 +52,7 @@ invitation_plots.plot_configurations(
     output.momentum,
 )
 roles = result["adadelta"]["configurations"]
-configured = snakemake.config["optimizers"][
+configured_rate = params.configured_rates[
     result["configurations"][roles["configured"]]["optimizer"]
 ]
 invitation_plots.plot_configurations(
@@ -60,9 +60,7 @@ invitation_plots.plot_configurations(
         {
             "title": None,
             "lines": [
-                line(
-                    roles["configured"], f"tasa configurada ({configured['args']['learning_rate']})"
-                ),
+                line(roles["configured"], f"tasa configurada ({configured_rate})"),
                 line(roles["paper"], f"tasa del artículo ({result['adadelta']['paper_rate']})"),
             ],
         }
@@ -71,7 +69,7 @@ invitation_plots.plot_configurations(
 )
 histories = {}
 for path, (optimizer, variant, seed) in zip(inputs.histories, params.trainings, strict=True):
-    history = plots.read_history(path)
+    history = history.columns(path)
     history["seed"] = seed
     histories.setdefault(optimizer, {}).setdefault(variant, []).append(history)
 stops = {
@@ -79,13 +77,13 @@ stops = {
     for g in result["early_stopping"]["groups"]
     for s in g["seeds"]
 }
-styles = palette.VARIANT_STYLES
+styles = figure_style.VARIANT_STYLES
 present = {variant for by_variant in histories.values() for variant in by_variant}
 invitation_plots.plot_early_stopping(
     histories,
     stops,
     colors,
     {variant: style for variant, style in styles.items() if variant in present},
-    document.VARIANT_CELLS,
+    params.variant_cells,
     output.early_stopping,
 )

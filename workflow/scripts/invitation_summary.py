@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from optireport import invitation, summary
+from optireport import history, invitation, summary
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
@@ -17,12 +17,12 @@ for directory in map(Path, inputs.runs):
     results[directory.name] = [
         invitation.seed_result(
             summary.read_json(directory / f"seed{seed}" / "metrics.json"),
-            invitation.read_history(directory / f"seed{seed}" / "history.csv"),
+            history.read(directory / f"seed{seed}" / "history.csv"),
         )
         for seed in seeds
     ]
 main_trainings = [
-    (optimizer, variant, summary.read_json(metrics), invitation.read_history(history))
+    (optimizer, variant, summary.read_json(metrics), history.read(history))
     for (optimizer, variant, _), metrics, history in zip(
         params.trainings, inputs.metrics, inputs.histories, strict=True
     )

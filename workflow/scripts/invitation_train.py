@@ -14,7 +14,7 @@ from optireport import data, training  # noqa: E402  (TensorFlow logs go to the 
 settings = dict(snakemake.params.settings)
 subset = settings.pop("subset")
 seeds = settings.pop("seeds")
-arrays = data.load_subset(snakemake.input[0], subset["train"], subset["test"])
+arrays = data.load_subset(snakemake.input.mnist, subset["train"], subset["test"])
 for seed in seeds:
     print(f"Semilla {seed}:", flush=True)
     training.train(

@@ -1,11 +1,11 @@
 """Rule predictions_figure: predicted digits of a collapsed run beside a healthy one."""
 
-from optireport import document, plots, summary
+from optireport import formats, plots, summary
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
-result = summary.read_json(snakemake.input[0])
+result = summary.read_json(snakemake.input.summary)
 example = result["collapse_example"]
 if example is None:
     # Nothing collapsed: show the worst run, so that the figure still says what it shows.
@@ -19,8 +19,8 @@ panels = [
         "optimizer": run["optimizer"],
         "counts": run["prediction_counts"],
         "title": (
-            f"{run['optimizer']}, {document.VARIANT_NAMES[run['variant']]}\n"
-            f"semilla {run['seed']}: exactitud {document.decimal(run['test_accuracy'])}"
+            f"{run['optimizer']}, {snakemake.params.variant_names[run['variant']]}\n"
+            f"semilla {run['seed']}: exactitud {formats.decimal(run['test_accuracy'])}"
         ),
     }
     for run in (example["collapsed"], example["healthy"])

@@ -10,8 +10,8 @@ redirect_to_log(snakemake.log[0])
 
 inputs, params = snakemake.input, snakemake.params
 
-variants = summary.read_json(inputs.gd_variants)
-best_x, tolerance = variants["global_min"]["x"], variants["tolerance"]
+methods = summary.read_json(inputs.gd_methods)
+best_x, tolerance = methods["global_min"]["x"], methods["tolerance"]
 gd_runs = []
 for path in inputs.gd_runs:
     run = summary.read_json(path)
@@ -30,40 +30,39 @@ trainings = [
     }
     for path, (optimizer, variant, seed) in zip(inputs.trainings, params.trainings, strict=True)
 ]
-# One directory per optimizer, named after it, with one subdirectory per learning rate.
-lr_dirs = {Path(path).name: Path(path) for path in inputs.lr_probes}
-lr_sensitivity = []
-for optimizer, probe in params.lr_probes:
-    run_dir = lr_dirs[optimizer] / probe
-    metrics = summary.read_json(run_dir / "metrics.json")
-    lr_sensitivity.append(summary.lr_entry(metrics, optimizer, run_dir / "history.csv"))
-thresholds = params.config["findings"]
+# One directory per optimizer, with one subdirectory per grid point.
+lr_grid = [
+    entry
+    for directory, (optimizer, names) in zip(inputs.lr_grid, params.lr_grid, strict=True)
+    for entry in summary.read_lr_grid(directory, optimizer, names)
+]
+thresholds = params.findings
 groups = summary.aggregate(trainings, thresholds["collapse_share"])
 first_training = summary.read_json(inputs.trainings[0])
 
 result = {
     "data": summary.read_json(inputs.mnist),
-    "gd_global_min": variants["global_min"],
-    "gd_tolerance": variants["tolerance"],
+    "gd_global_min": methods["global_min"],
+    "gd_tolerance": methods["tolerance"],
     "gd_runs": gd_runs,
-    "gd_variants": [
+    "gd_methods": [
         {
             **{k: v for k, v in method.items() if k not in ("x", "J")},
             # How far the path went: beyond the configured x range, the figure widens its axis.
             **summary.path_extent(method["x"]),
         }
-        for method in variants["methods"]
+        for method in methods["methods"]
     ],
     "trainings": trainings,
     "training_groups": groups,
     "collapse_example": summary.collapse_example(groups, trainings),
     "findings": summary.findings(
         groups,
-        lr_sensitivity,
-        {name: spec["args"]["learning_rate"] for name, spec in params.config["optimizers"].items()},
+        lr_grid,
+        params.configured_rates,
         thresholds,
     ),
-    "lr_sensitivity": lr_sensitivity,
+    "lr_grid": lr_grid,
     "model": {
         "n_params": first_training["n_params"],
         "summary_text": Path(inputs.model_summary).read_text(encoding="utf-8").rstrip(),
@@ -79,6 +78,7 @@ result = {
             for t in trainings
         },
     ),
+    # The configuration the report shows and reads (where it is published left out).
     "config": params.config,
     "environment": {
         "python": platform.python_version(),

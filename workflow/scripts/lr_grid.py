@@ -1,4 +1,4 @@
-"""Rule lr_probe: short trainings of one optimizer over its learning-rate grid.
+"""Rule lr_grid: short trainings of one optimizer over its learning-rate grid.
 
 The whole grid runs in this one process, so TensorFlow and the data load once per optimizer.
 """
@@ -15,7 +15,7 @@ settings = dict(snakemake.params.settings)
 subset = settings.pop("subset")
 rates = settings.pop("learning_rates")
 optimizer_args = settings.pop("optimizer_args")
-arrays = data.load_subset(snakemake.input[0], subset["train"], subset["test"])
+arrays = data.load_subset(snakemake.input.mnist, subset["train"], subset["test"])
 for name, rate in rates.items():
     print(f"Tasa de aprendizaje {rate}:", flush=True)
     training.train(

@@ -1,15 +1,15 @@
-"""Rule gd_variants: every configured method from the same start, against the global minimum."""
+"""Rule gd_methods: every configured method from the same start, against the global minimum."""
 
 from optireport import atomic, gd
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
-spec = snakemake.params.variants
+spec = snakemake.params.methods
 x_min, x_max = snakemake.params.x_range
 best_x, best_J = gd.global_minimum(x_min, x_max)
 methods = []
-for method, settings in spec["methods"].items():
+for method, settings in spec["settings"].items():
     trajectory = gd.run_method(method, spec["start"], spec["iterations"], **settings)
     steps = gd.steps_to_reach(trajectory, best_x, spec["tolerance"])
     methods.append(

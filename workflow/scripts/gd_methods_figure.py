@@ -1,4 +1,4 @@
-"""Rule gd_variants_figure: every method's path on one comparative figure."""
+"""Rule gd_methods_figure: every compared method's path on one figure."""
 
 import json
 
@@ -7,10 +7,11 @@ from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
-with open(snakemake.input[0], encoding="utf-8") as handle:
+with open(snakemake.input.methods, encoding="utf-8") as handle:
     result = json.load(handle)
-gd_plots.plot_variants(
+gd_plots.plot_methods(
     {m["method"]: m for m in result["methods"]},
+    snakemake.params.method_names,
     snakemake.output[0],
     global_min=(result["global_min"]["x"], result["global_min"]["J"]),
     x_range=snakemake.params.x_range,
