@@ -8,6 +8,10 @@ min_version("8.0")
 configfile: "config/config.yaml"
 
 
+# The first page of `snakemake --report`: what the workflow builds and how.
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/gradient_descent.smk"

@@ -56,3 +56,24 @@ def test_imports_are_followed_through_the_package(tmp_path: Path) -> None:
     script = tmp_path / "script.py"
     script.write_text("import json\nfrom optireport import a, not_a_module\n")
     assert imports.package_modules(script, package) == ["a", "b", "c", "d"]
+
+
+def test_each_caption_has_one_source_used_by_both_reports() -> None:
+    """``workflow/report/<figure>.rst`` is the figure's caption in ``snakemake --report`` and
+    the lead of its caption in the course report: no second copy to drift."""
+    captions = {p.stem for p in (ROOT / "workflow" / "report").glob("*.rst")} - {"workflow"}
+    rules = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "workflow/rules").glob("*.smk"))
+    templates = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "templates").rglob("*.j2"))
+    assert set(re.findall(r'caption="\.\./report/(\w+)\.rst"', rules)) == captions
+    assert set(re.findall(r'caption\("(\w+)"\)', templates)) == captions
+    # Every figure of the document takes the lead of its caption from there.
+    figures = re.findall(r"!\[(.*?)\]\(figures/(\w+)\.svg\)", templates)
+    assert figures and all(
+        text.startswith(f'{{{{ caption("{name}") }}}}') for text, name in figures
+    )
+
+
+def test_snakemake_report_opens_with_the_workflow_description() -> None:
+    snakefile = (ROOT / "Snakefile").read_text(encoding="utf-8")
+    assert re.search(r'^report: "workflow/report/workflow\.rst"$', snakefile, re.M)
+    assert (ROOT / "workflow" / "report" / "workflow.rst").read_text(encoding="utf-8").strip()

@@ -405,7 +405,12 @@ def test_snakemake_report_has_every_figure_with_spanish_captions(
     for figure in ("digits.svg", "accuracy.svg", "gd_methods.svg", "lr_grid.svg"):
         assert any(name.endswith(figure) for name in names), figure
     # Captions and categories sit in the report's JavaScript data, JSON-escaped.
-    for words in ("Un ejemplo de cada dígito", "Descenso por gradiente", "Experimentos"):
+    for words in (
+        "Un ejemplo de cada dígito",
+        "Descenso por gradiente",
+        "Experimentos",
+        "Informe reproducible sobre optimizadores de redes neuronales",
+    ):
         assert json.dumps(words)[1:-1] in text, words
 
 

@@ -78,7 +78,21 @@ def to_yaml(value) -> str:
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False).rstrip()
 
 
-def environment(templates: Path) -> jinja2.Environment:
+def caption_reader(captions: Path):
+    """``caption(name)``: the text of ``<captions>/<name>.rst``, the lead of a figure's caption.
+
+    The same files are the figures' captions in ``snakemake --report``: one source for both.
+    """
+
+    def caption(name: str) -> str:
+        return " ".join((captions / f"{name}.rst").read_text(encoding="utf-8").split())
+
+    return caption
+
+
+def environment(templates: Path, captions: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of the templates in ``templates``; figure captions come from
+    ``captions`` (by default ``workflow/report`` beside the templates folder)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
@@ -92,6 +106,7 @@ def environment(templates: Path) -> jinja2.Environment:
     # A file from the templates folder, verbatim (no Jinja): the explorer's script and style.
     env.globals["verbatim"] = lambda name: env.loader.get_source(env, name)[0]
     env.globals["explorer_data"] = explorer_data
+    env.globals["caption"] = caption_reader(captions or templates.parent / "workflow" / "report")
     env.filters.update(
         decimal=decimal,
         seconds=seconds,

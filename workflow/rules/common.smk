@@ -240,6 +240,14 @@ RULE_FILES = sorted(str(path) for path in Path("workflow/rules").glob("*.smk"))
 # Jinja templates plus the files they inline verbatim (the explorer's script and style).
 TEMPLATES = sorted(str(path) for path in Path("templates").rglob("*") if path.is_file())
 
+# Figure captions: the lead of each caption in the report, and the caption in
+# `snakemake --report` (workflow.rst is that report's description, not a caption).
+CAPTIONS = sorted(
+    str(path)
+    for path in Path("workflow/report").glob("*.rst")
+    if path.name != "workflow.rst"
+)
+
 FIGURES = [
     "report/figures/digits.svg",
     "report/figures/gd_curve.svg",

@@ -47,6 +47,7 @@ rule document:
     input:
         summary="results/summary.json",
         templates=TEMPLATES,
+        captions=CAPTIONS,
         code=code("document"),
     output:
         "report/informe.qmd",
