@@ -32,14 +32,6 @@ RC = {
     "axes.spines.right": False,
 }
 plt.rcParams.update(RC)
-# Smaller titles, ticks and legends, for the gradient-descent chapter's multi-panel figures.
-COMPACT_RC = {
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
-    "legend.fontsize": 9,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-}
 # Fixed SVG ids and no creation date: the same data gives the same bytes.
 HASH_SALT = "optireport"
 METADATA = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}, ".png": {}}
@@ -87,6 +79,15 @@ LEGEND_FONTSIZE = 9
 FIGURE_WIDTH_IN = 6.5
 HTML_WIDTH_PX = 768
 MIN_LEGEND_PX = 11
+
+# Smaller titles, ticks and legends, for the gradient-descent chapter's multi-panel figures.
+COMPACT_RC = {
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": LEGEND_FONTSIZE,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+}
 
 
 def colors(names: Iterable[str]) -> dict[str, str]:
