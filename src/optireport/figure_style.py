@@ -48,17 +48,9 @@ COLORS = {
 # Optimizers the palette does not name (added in config/) take these, in config order.
 SPARE = ("#8c564b", "#bcbd22", "#393b79", "#8c6d31", "#843c39", "#7b4173", "#637939")
 
-# Method keys of optireport.gd → the optimizer whose colour they share (plain gradient
-# descent is SGD; the two momentum methods have colours of their own).
-METHOD_OPTIMIZER = {
-    "gd": "SGD",
-    "momentum": "Momento",
-    "nesterov": "Nesterov",
-    "adagrad": "Adagrad",
-    "rmsprop": "RMSprop",
-    "adadelta": "Adadelta",
-    "adam": "Adam",
-}
+# The 1-D methods of optireport.gd are named after their Keras optimizer, in lower case; plain
+# gradient descent is SGD, and the momentum method has a colour of its own.
+METHOD_COLORS = {"gd": "SGD", "momentum": "Momento"}
 
 REFERENCE = "0.45"  # J(x), medians of references, guide lines
 MARKER = "black"  # start/end/minimum markers
@@ -98,9 +90,15 @@ def colors(names: Iterable[str]) -> dict[str, str]:
     """
     result, spare = {}, iter(SPARE * 4)
     for name in names:
-        known = COLORS.get(METHOD_OPTIMIZER.get(name, name))
-        result[name] = known if known else next(spare)
+        result[name] = COLORS.get(_palette_name(name)) or next(spare)
     return result
+
+
+def _palette_name(name: str) -> str:
+    """The ``COLORS`` key of an optimizer, or of a 1-D method key such as ``adagrad``."""
+    if name in COLORS or name in METHOD_COLORS:
+        return METHOD_COLORS.get(name, name)
+    return next((key for key in COLORS if key.lower() == name), name)
 
 
 def legend_px(fontsize_pt: float, figure_width_in: float) -> float:

@@ -1,5 +1,6 @@
 """SVG figures (Spanish labels) for the gradient-descent section of the report."""
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,6 +26,15 @@ def _draw_curve(ax, x_range, y_range, color=figure_style.REFERENCE, **kwargs):
     ax.set_xlabel("x")
     ax.set_ylabel("J(x)")
     ax.grid(True, alpha=0.3)
+
+
+def read_methods(path) -> tuple[dict[str, dict], tuple[float, float]]:
+    """``results/gd/methods.json``: each method's trajectory by method key, and (x, J) of the
+    global minimum."""
+    with open(path, encoding="utf-8") as handle:
+        result = json.load(handle)
+    best = result["global_min"]
+    return {m["method"]: m for m in result["methods"]}, (best["x"], best["J"])
 
 
 def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:

@@ -1,19 +1,17 @@
 """Rule gd_methods_figure: every compared method's path on one figure."""
 
-import json
-
 from optireport import gd_plots
 from optireport.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
-with open(snakemake.input.methods, encoding="utf-8") as handle:
-    result = json.load(handle)
+trajectories, global_min = gd_plots.read_methods(snakemake.input.methods)
+params = snakemake.params
 gd_plots.plot_methods(
-    {m["method"]: m for m in result["methods"]},
-    snakemake.params.method_names,
+    trajectories,
+    params.method_names,
     snakemake.output[0],
-    global_min=(result["global_min"]["x"], result["global_min"]["J"]),
-    x_range=snakemake.params.x_range,
-    y_range=snakemake.params.y_range,
+    global_min=global_min,
+    x_range=params.x_range,
+    y_range=params.y_range,
 )
