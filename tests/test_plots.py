@@ -7,7 +7,7 @@ from optireport import figure_style, gd, gd_plots, labels, plots
 
 
 def test_long_rule_names_split_at_the_middle_underscore():
-    assert plots.wrap_rule_name("gd_methods_animation") == "gd_methods_\nanimation"
+    assert plots.wrap_rule_name("gd_methods_figures") == "gd_methods_\nfigures"
     assert plots.wrap_rule_name("rulegraph_figure") == "rulegraph_\nfigure"
     assert plots.wrap_rule_name("summary") == "summary"
     assert plots.wrap_rule_name("lr_grid") == "lr_grid"  # short enough
@@ -15,12 +15,12 @@ def test_long_rule_names_split_at_the_middle_underscore():
 
 
 def test_rule_graph_draws_every_rule(tmp_path):
-    edges = [("mnist", "train"), ("train", "summary"), ("gd_methods_animation", "summary")]
-    nodes = ["mnist", "train", "summary", "gd_methods_animation"]
+    edges = [("mnist", "train"), ("train", "summary"), ("gd_methods_figures", "summary")]
+    nodes = ["mnist", "train", "summary", "gd_methods_figures"]
     path = tmp_path / "graph.svg"
     plots.plot_rule_graph(edges, nodes, path)
     svg = path.read_text(encoding="utf-8")
-    for text in ("mnist", "train", "summary", "gd_methods_", "animation"):
+    for text in ("mnist", "train", "summary", "gd_methods_", "figures"):
         assert text in svg
 
 

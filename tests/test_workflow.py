@@ -459,7 +459,7 @@ def test_publishing_elsewhere_reruns_nothing(built_report: BuiltReport, editable
             '"scaled": "entrada normalizada a [0, 1]"',
             {"variants_figure", "fair_comparison_figure", "predictions_figure"},
         ),
-        ('"adam": "Adam"', '"adam": "Adam (1-D)"', {"gd_methods_figure", "gd_methods_animation"}),
+        ('"adam": "Adam"', '"adam": "Adam (1-D)"', {"gd_methods_figures"}),
     ],
 )
 def test_changing_a_display_label_reruns_the_figures_that_show_it(

@@ -68,38 +68,23 @@ rule gd_methods:
         "../scripts/gd_methods.py"
 
 
-rule gd_methods_figure:
+rule gd_methods_figures:
     input:
         methods="results/gd/methods.json",
-        code=code("gd_methods_figure"),
+        code=code("gd_methods_figures"),
     output:
-        report(
+        figure=report(
             "report/figures/gd_methods.svg",
             caption="../report/gd_methods.rst",
             category="Descenso por gradiente",
             labels={"figura": "métodos"},
         ),
+        animation="report/figures/gd_methods.gif",
     log:
-        "logs/gd/methods_figure.log",
+        "logs/gd/methods_figures.log",
     params:
         method_names=labels.METHOD_NAMES,
         x_range=config["gradient_descent"]["x_range"],
         y_range=config["gradient_descent"]["y_range"],
     script:
-        "../scripts/gd_methods_figure.py"
-
-
-rule gd_methods_animation:
-    input:
-        methods="results/gd/methods.json",
-        code=code("gd_methods_animation"),
-    output:
-        "report/figures/gd_methods.gif",
-    log:
-        "logs/gd/methods_animation.log",
-    params:
-        method_names=labels.METHOD_NAMES,
-        x_range=config["gradient_descent"]["x_range"],
-        y_range=config["gradient_descent"]["y_range"],
-    script:
-        "../scripts/gd_methods_animation.py"
+        "../scripts/gd_methods_figures.py"
