@@ -102,7 +102,7 @@ def downstream(built_report: BuiltReport) -> Callable[[str], set[str]]:
     computed when the fixture is set up, before a test edits the build: computed later, they
     would include what that edit reruns.
     """
-    rules = ("train", "lr_probe", "invitation_train", "invitation_summary", "summary")
+    rules = ("train", "lr_grid", "invitation_train", "invitation_summary", "summary")
     table = {rule: rules_of(built_report.dry_run("--forcerun", rule)) for rule in rules}
     return table.__getitem__
 
