@@ -367,7 +367,7 @@ def test_changing_the_lock_reruns_the_summary_and_what_follows_but_no_computatio
     jobs = built_report.dry_run()
 
     assert rules_of(jobs) == downstream("summary")
-    assert {"train", "lr_probe", "gd_run"}.isdisjoint(rules_of(jobs))
+    assert {"train", "lr_grid", "gd_run"}.isdisjoint(rules_of(jobs))
 
 
 def test_invalid_config_fails_before_any_job(workspace: Path, built_report: BuiltReport) -> None:
