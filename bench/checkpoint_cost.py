@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from optireport import training
+from optireport import checkpoint, history, training
 
 
 def main() -> None:
@@ -25,13 +25,11 @@ def main() -> None:
         optimizer=training.make_optimizer("Adam", {}), loss="sparse_categorical_crossentropy"
     )
     model.optimizer.build(model.trainable_variables)
-    history = [
-        {**dict.fromkeys(training.HISTORY_COLUMNS, 0.5), "epoch": epoch} for epoch in range(1, 71)
-    ]
+    rows = [{**dict.fromkeys(history.COLUMNS, 0.5), "epoch": epoch} for epoch in range(1, 71)]
     with tempfile.TemporaryDirectory(dir=".") as folder:
         wall, cpu = time.perf_counter(), time.process_time()
         for epoch in range(1, args.commits + 1):
-            training._save_backup(model, Path(folder), history[:epoch], {}, 0.0)
+            checkpoint.save(model, Path(folder), rows[:epoch], {}, 0.0)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(
         f"checkpoint: {wall / args.commits * 1000:.1f} ms wall, "
