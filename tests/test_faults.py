@@ -263,7 +263,7 @@ def test_every_template_renders_every_state_a_run_can_be_in(
     text = out.read_text(encoding="utf-8")
     assert "**2 de 2 entrenamientos divergieron**" in text  # diverged
     assert "fuera de la clasificación" in text and "(diverge)" in text
-    assert "colapsó**" in text and "(colapsa)" in text  # collapsed
+    assert "**Adagrad** colapsa con 1 de sus 2 semillas" in text and "(colapsa)" in text
     assert "no lo alcanza" in text  # never reached the target
     assert "No hay exactitud en prueba registrada para esta configuración." in text  # missing
     assert "| RMSprop | — | — | — (—) | — | no lo alcanza |" in text
