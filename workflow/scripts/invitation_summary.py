@@ -22,8 +22,8 @@ for directory in map(Path, inputs.runs):
         for seed in seeds
     ]
 main_trainings = [
-    (optimizer, variant, summary.read_json(metrics), history.read(history))
-    for (optimizer, variant, _), metrics, history in zip(
+    (optimizer, variant, summary.read_json(metrics), history.read(history_path))
+    for (optimizer, variant, _), metrics, history_path in zip(
         params.trainings, inputs.metrics, inputs.histories, strict=True
     )
 ]
