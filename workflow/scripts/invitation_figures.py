@@ -69,9 +69,9 @@ invitation_plots.plot_configurations(
 )
 histories = {}
 for path, (optimizer, variant, seed) in zip(inputs.histories, params.trainings, strict=True):
-    history = history.columns(path)
-    history["seed"] = seed
-    histories.setdefault(optimizer, {}).setdefault(variant, []).append(history)
+    columns = history.columns(path)
+    columns["seed"] = seed
+    histories.setdefault(optimizer, {}).setdefault(variant, []).append(columns)
 stops = {
     (g["optimizer"], g["variant"], s["seed"]): s
     for g in result["early_stopping"]["groups"]
