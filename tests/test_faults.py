@@ -266,6 +266,7 @@ def test_every_template_renders_every_state_a_run_can_be_in(
     assert "**Adagrad** colapsa con 1 de sus 2 semillas" in text and "(colapsa)" in text
     assert "no lo alcanza" in text  # never reached the target
     assert "No hay exactitud en prueba registrada para esta configuración." in text  # missing
-    assert "| RMSprop | — | — | — (—) | — | no lo alcanza |" in text
+    assert "| RMSprop | — | — | — | — | — | — |" in text  # the comparison table, all missing
+    assert "| RMSprop | sin escalar (de 0 a 255) | 0 de 2 | — | no lo alcanza |" in text
     assert "**SGD** diverge con las dos semillas" in " ".join(text.split())
     assert "**RMSprop** diverge" not in " ".join(text.split())
