@@ -1,5 +1,8 @@
 """Atomic, durable writes: the old complete file or the new one, never a partial one."""
 
+import os
+import stat
+
 import pytest
 
 from optireport import atomic
@@ -31,3 +34,18 @@ def test_write_json_refuses_nan_unless_allowed(tmp_path):
     assert not list(tmp_path.iterdir())
     atomic.write_json(tmp_path / "x.json", {"x": float("nan")}, allow_nan=True)
     assert (tmp_path / "x.json").read_text() == '{"x": NaN}'
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_outputs_get_the_mode_a_plain_open_gives(tmp_path, umask):
+    """Not mkstemp's owner-only 0o600: a published report must stay readable by others."""
+    previous = os.umask(umask)
+    try:
+        atomic.write_text(tmp_path / "informe.html", "<html></html>")
+        with atomic.replacing(tmp_path / "informe.pdf") as temporary:
+            temporary.write_bytes(b"%PDF")
+        assert os.umask(umask) == umask  # the umask is left as it was
+    finally:
+        os.umask(previous)
+    for name in ("informe.html", "informe.pdf"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask

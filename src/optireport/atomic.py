@@ -24,6 +24,13 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it: it is put straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def replacing(path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it durably replaces ``path``.
@@ -39,6 +46,9 @@ def replacing(path) -> Iterator[Path]:
     )
     os.close(fd)
     temporary = Path(name)
+    # mkstemp creates the file readable by its owner only; give it the mode a plain open()
+    # would (0o666 less the umask), so a published report stays readable by a web server.
+    os.chmod(temporary, 0o666 & ~_umask())
     try:
         yield temporary
         fsync_path(temporary)
