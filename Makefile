@@ -40,7 +40,7 @@ lock: $(BIN)/uv
 # A run killed with kill -9 or by a power cut leaves the directory locked: the lock is removed
 # when no Snakemake process works here any more, otherwise the reason is explained.
 report: $(VENV)/.installed
-	$(BIN)/python -m optireport.locks
+	$(BIN)/python -m optireport.devtools.locks
 	$(BIN)/snakemake $(SNAKEMAKE_ARGS)
 
 test: $(VENV)/.installed
@@ -50,11 +50,11 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
-	$(BIN)/python -m optireport.snakelint
+	$(BIN)/python -m optireport.devtools.snakelint
 
 publish: $(VENV)/.installed
-	$(BIN)/python -m optireport.publish $(PUBLISH_ARGS)
+	$(BIN)/python -m optireport.report.publish $(PUBLISH_ARGS)
 
 # Removes the "build" block of .gitignore (the one list of generated paths); keeps .venv.
 clean:
-	PYTHONPATH=src $(PYTHON) -m optireport.generated clean
+	PYTHONPATH=src $(PYTHON) -m optireport.devtools.generated clean

@@ -12,7 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from optireport import checkpoint, history, training
+from optireport.store import history
+from optireport.training import checkpoint
+from optireport.training import trainer as training
 
 
 def main() -> None:

@@ -17,7 +17,9 @@ import numpy as np
 import yaml
 from snakemake.utils import validate
 
-from optireport import data, invitation, training
+from optireport.config import experiments
+from optireport.training import data
+from optireport.training import trainer as training
 
 
 def main():
@@ -35,8 +37,8 @@ def main():
 
     print(f"{'configuración':<28} {'CPU s/época':>12} {'épocas':>7} {'CPU s en la generación':>23}")
     total = 0.0
-    for name in invitation.experiments(config)["configurations"]:
-        settings = invitation.configuration_settings(config, name)
+    for name in experiments.experiments(config)["configurations"]:
+        settings = experiments.configuration_settings(config, name)
         x = training.prepare_inputs(arrays["x_train"], settings["variant"])
         (x_fit, y_fit), _ = training.split_validation(
             x, arrays["y_train"].astype(np.int32), settings["validation_split"]

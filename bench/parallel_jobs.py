@@ -20,8 +20,8 @@ from pathlib import Path
 
 
 def worker(data: str, epochs: int, out_dir: Path) -> None:
-    from optireport import data as data_module
-    from optireport import training
+    from optireport.training import data as data_module
+    from optireport.training import trainer as training
 
     arrays = data_module.load_subset(data, None, None)
     training.train(

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from optireport import render
+from optireport.report import render
 
 
 def cpu_seconds() -> float:

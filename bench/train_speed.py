@@ -46,7 +46,7 @@ def run_plain(args, data, out_dir):
     import keras
     import tensorflow as tf
 
-    from optireport.training import build_model, make_optimizer, prepare_inputs
+    from optireport.training.trainer import build_model, make_optimizer, prepare_inputs
 
     if args.plain_threads:
         tf.config.threading.set_intra_op_parallelism_threads(args.plain_threads)
@@ -87,7 +87,7 @@ def run_plain(args, data, out_dir):
 
 def run_project(args, data, out_dir):
     """The project's ``train()`` with its own runtime settings (1 thread per TF pool)."""
-    from optireport.training import train
+    from optireport.training.trainer import train
 
     x_train, y_train, x_test, y_test = data
     metrics = train(

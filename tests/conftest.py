@@ -1,27 +1,20 @@
-"""Shared fixtures: the repository root and its configuration files."""
+"""Fixtures for every test: the configuration, its schema, and the Quarto CLI."""
 
 import copy
 import os
 import shutil
-from pathlib import Path
 
 import pytest
-import yaml
-
-ROOT = Path(__file__).resolve().parents[1]
+from helpers.common import ROOT, SCHEMA, load_yaml  # noqa: F401  (ROOT: for the tests)
 
 # Trainings checkpoint after every epoch in the tests (and in the Snakemake runs they start),
 # so an interruption test knows which commits exist; the default is one every 10 s.
 os.environ.setdefault("OPTIREPORT_CHECKPOINT_SECONDS", "0")
 
 
-def load_yaml(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="session")
 def schema() -> dict:
-    return load_yaml(ROOT / "workflow" / "schemas" / "config.schema.yaml")
+    return load_yaml(SCHEMA)
 
 
 @pytest.fixture
@@ -34,7 +27,7 @@ def config() -> dict:
 def quarto() -> str:
     """The Quarto CLI on PATH. Without it the test is skipped with how to install it, except in
     CI (the CI variable is set), where a Quarto test that cannot run is a failure."""
-    from optireport.render import QUARTO_INSTALL_HINT
+    from optireport.report.render import QUARTO_INSTALL_HINT
 
     found = shutil.which("quarto")
     if found is None:

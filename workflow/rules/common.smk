@@ -6,8 +6,11 @@ from pathlib import Path
 import yaml
 from snakemake.utils import validate
 
-from optireport import config as cfg
-from optireport import data, imports, labels, tuning
+from optireport.config import check, jobs
+from optireport.devtools import imports
+from optireport.store import paths
+from optireport.text import labels
+from optireport.training import data
 
 SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
 
@@ -15,13 +18,13 @@ SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml
 # from requirements.lock by `make`. No rule names a conda environment (README, «Instalación»).
 
 # Before anything else: a path with a space breaks every script rule (snakemake#2645).
-PATH_PROBLEMS = cfg.path_problems(Path.cwd(), sys.executable)
+PATH_PROBLEMS = check.path_problems(Path.cwd(), sys.executable)
 if PATH_PROBLEMS:
     sys.exit("\n".join(PATH_PROBLEMS))
 
 try:
-    cfg.check_config(config, yaml.safe_load(SCHEMA.read_text(encoding="utf-8")))
-except cfg.ConfigError as error:
+    check.check_config(config, yaml.safe_load(SCHEMA.read_text(encoding="utf-8")))
+except check.ConfigError as error:
     sys.exit(str(error))
 validate(config, str(SCHEMA), set_default=True)
 
@@ -53,7 +56,7 @@ if MNIST_DAMAGE:
 OPTIMIZERS = list(config["optimizers"])
 VARIANTS = list(config["training"]["variants"])
 SEEDS = [int(seed) for seed in config["training"]["seeds"]]
-GD_RUNS = {cfg.gd_run_name(run): run for run in config["gradient_descent"]["runs"]}
+GD_RUNS = {jobs.gd_run_name(run): run for run in config["gradient_descent"]["runs"]}
 
 
 wildcard_constraints:
@@ -67,7 +70,7 @@ def code(script):
     """The package modules ``workflow/scripts/<script>.py`` imports, directly or not, as
     inputs of its rule: editing one of them reruns the rule's jobs, and only those."""
     source = Path("workflow/scripts") / f"{script}.py"
-    return [f"src/optireport/{module}.py" for module in imports.package_modules(source)]
+    return [imports.module_file(module, Path.cwd()) for module in imports.package_modules(source)]
 
 
 def gd_run_params(wildcards):
@@ -86,7 +89,7 @@ def data_subset():
 
 def train_params(wildcards):
     return {
-        **cfg.training_settings(config, wildcards.optimizer),
+        **jobs.training_settings(config, wildcards.optimizer),
         "variant": wildcards.variant,
         "seed": int(wildcards.seed),
         "subset": data_subset(),
@@ -96,7 +99,7 @@ def train_params(wildcards):
 def lr_grid_params(wildcards):
     """The optimizer's settings, the grid's epochs and seed, the variant, and its rates."""
     grid = config["lr_grid"]
-    settings = cfg.training_settings(config, wildcards.optimizer)
+    settings = jobs.training_settings(config, wildcards.optimizer)
     # The grid replaces the configured rate, and grid points report no time to target:
     # changing either must not rerun them.
     del settings["optimizer_args"]["learning_rate"]
@@ -108,8 +111,8 @@ def lr_grid_params(wildcards):
         "seed": int(grid["seed"]),
         "subset": data_subset(),
         "learning_rates": {
-            cfg.grid_point_name(lr): float(lr)
-            for lr in cfg.lr_grid(config, wildcards.optimizer)
+            jobs.grid_point_name(lr): float(lr)
+            for lr in jobs.lr_grid(config, wildcards.optimizer)
         },
     }
 
@@ -134,7 +137,7 @@ def tuning_grids():
 
 
 def grid_point_names(optimizer):
-    return [cfg.grid_point_name(lr) for lr in cfg.lr_grid(config, optimizer)]
+    return [jobs.grid_point_name(lr) for lr in jobs.lr_grid(config, optimizer)]
 
 
 def lr_grid_points():
@@ -168,7 +171,7 @@ def tuned_runs():
     """
     choices = tuning_choices()
     return [
-        (o, v, s, tuning.tuned_run_dir(config, o, v, s, rate))
+        (o, v, s, jobs.tuned_run_dir(config, o, v, s, rate))
         for o, v, s in training_jobs()
         if (rate := choices[o][v]["learning_rate"]) is not None
     ]
@@ -188,7 +191,7 @@ def tuned_benchmarks(wildcards):
 
 def tuned_train_params(wildcards):
     return {
-        **tuning.tuned_settings(config, wildcards.optimizer, float(wildcards.rate)),
+        **jobs.tuned_settings(config, wildcards.optimizer, float(wildcards.rate)),
         "variant": wildcards.variant,
         "seed": int(wildcards.seed),
         "subset": data_subset(),
@@ -226,12 +229,12 @@ def runtime_min(epochs, attempt):
 
 def train_runtime_min(wildcards, attempt):
     return runtime_min(
-        cfg.training_settings(config, wildcards.optimizer)["epochs"], attempt
+        jobs.training_settings(config, wildcards.optimizer)["epochs"], attempt
     )
 
 
 def lr_grid_runtime_min(wildcards, attempt):
-    points = len(cfg.lr_grid(config, wildcards.optimizer))
+    points = len(jobs.lr_grid(config, wildcards.optimizer))
     return runtime_min(points * int(config["lr_grid"]["epochs"]), attempt)
 
 

@@ -1,11 +1,11 @@
-# The experiments the notebook's closing invitation calls for (optireport.invitation): one
+# The experiments the notebook's closing invitation calls for (optireport.analysis.invitation): one
 # training job per configuration (all its seeds), then one summary of the chapter and its
 # figures. Early stopping reads the main trainings and trains nothing.
 import re
 
-from optireport import invitation
+from optireport.config import experiments
 
-INVITATION = invitation.experiments(config)
+INVITATION = experiments.experiments(config)
 INVITATION_CONFIGURATIONS = list(INVITATION["configurations"])
 INVITATION_FIGURES = [
     f"report/figures/{name}.svg"
@@ -34,7 +34,7 @@ rule invitation_train:
         ),
     params:
         settings=lambda w: {
-            **invitation.configuration_settings(config, w.configuration),
+            **experiments.configuration_settings(config, w.configuration),
             "subset": data_subset(),
         },
     script:
@@ -56,7 +56,7 @@ rule invitation_summary:
     log:
         "logs/invitation/summary.log",
     params:
-        config=sections("invitation", "optimizers", "training", "data"),
+        config=sections("invitation", "optimizers", "training", "data", "findings"),
         trainings=[[o, v, s] for o, v, s in training_jobs()],
     script:
         "../scripts/invitation_summary.py"

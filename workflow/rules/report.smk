@@ -1,6 +1,6 @@
 # The report itself: the Quarto document generated from the templates and summary.json, its
 # HTML/PDF rendering, the edition record, and the rule graph figure of its appendix.
-from optireport import render as renderers
+from optireport.report import render as renderers
 
 # renderer: quarto without Quarto on PATH stops here, before any job, saying how to get it.
 try:
@@ -88,6 +88,6 @@ rule edition:
         "logs/report/edition.log",
     params:
         # The digest leaves out where the report is published: so do the params.
-        config=cfg.report_config(config),
+        config=jobs.report_config(config),
     script:
         "../scripts/edition.py"

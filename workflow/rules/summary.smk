@@ -33,7 +33,7 @@ rule summary:
         configured_rates=configured_rates(),
         # The configuration the report shows: where it is published is left out, so that
         # publishing elsewhere rebuilds nothing.
-        config=cfg.report_config(config),
+        config=jobs.report_config(config),
     script:
         "../scripts/summary.py"
 

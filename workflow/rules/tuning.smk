@@ -51,7 +51,7 @@ rule fair_comparison:
         "logs/tuning/fair_comparison.log",
     params:
         trainings=[[o, v, s] for o, v, s in training_jobs()],
-        config=sections("optimizers", "training", "lr_grid"),
+        config=sections("optimizers", "training", "lr_grid", "findings"),
     script:
         "../scripts/fair_comparison.py"
 

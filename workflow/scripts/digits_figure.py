@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from optireport import plots
-from optireport.joblog import redirect_to_log
+from optireport.figures import plots
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from optireport import document, summary
-from optireport.joblog import redirect_to_log
+from optireport.report import document
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
 document.write_document(
-    summary.read_json(snakemake.input.summary),
+    atomic.read_json(snakemake.input.summary),
     Path("templates"),
     Path(snakemake.output[0]),
 )

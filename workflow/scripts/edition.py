@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from optireport import publish
-from optireport.joblog import redirect_to_log
+from optireport.report import publish
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 

@@ -1,27 +1,28 @@
 """Rule fair_comparison: tuned against configured learning rates, from the runs' metrics."""
 
-from optireport import summary, tuning
-from optireport.joblog import redirect_to_log
+from optireport.analysis import summary, tuning
+from optireport.store import paths
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
 config = snakemake.params.config
-choices = summary.read_json(snakemake.input.rates)["choices"]
+choices = atomic.read_json(snakemake.input.rates)["choices"]
 jobs = snakemake.params.trainings
 default, tuned = [], []
 for optimizer, variant, seed in jobs:
-    main_dir = f"results/train/{optimizer}/{variant}/seed{seed}"
+    main_dir = paths.train_dir(optimizer, variant, seed)
     default.append(
         summary.training_entry(
-            summary.read_json(f"{main_dir}/metrics.json"), optimizer, variant, seed
+            atomic.read_json(f"{main_dir}/metrics.json"), optimizer, variant, seed
         )
     )
     rate = choices[optimizer][variant]["learning_rate"]
     if rate is None:
         continue
-    run_dir = tuning.tuned_run_dir(config, optimizer, variant, seed, rate)
+    run_dir = jobs.tuned_run_dir(config, optimizer, variant, seed, rate)
     entry = summary.training_entry(
-        summary.read_json(f"{run_dir}/metrics.json"), optimizer, variant, seed
+        atomic.read_json(f"{run_dir}/metrics.json"), optimizer, variant, seed
     )
     tuned.append({**entry, "run_dir": run_dir, "same_runs": run_dir == main_dir})
 
@@ -34,5 +35,6 @@ result = tuning.compare(
     default,
     tuned,
     tuning.budget(config, optimizers),
+    float(config["findings"]["collapse_share"]),
 )
-summary.write_json({**result, "trainings": tuned}, snakemake.output[0])
+atomic.write_json(snakemake.output[0], {**result, "trainings": tuned})

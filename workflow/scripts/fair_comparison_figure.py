@@ -1,9 +1,9 @@
 """Rule fair_comparison_figure: test accuracy at the configured and at the tuned rate."""
 
-from optireport import plots, summary
-from optireport.joblog import redirect_to_log
+from optireport.figures import plots
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
-comparison = summary.read_json(snakemake.input.comparison)
+comparison = atomic.read_json(snakemake.input.comparison)
 plots.plot_fair_comparison(comparison["rows"], snakemake.params.variant_names, snakemake.output[0])

@@ -1,7 +1,7 @@
 """Rule gd_curve_figure: the objective J(x) = x sin(x^2)."""
 
-from optireport import gd_plots
-from optireport.joblog import redirect_to_log
+from optireport.figures import gd_plots
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 

@@ -1,7 +1,8 @@
 """Rule gd_methods: every configured method from the same start, against the global minimum."""
 
-from optireport import atomic, gd
-from optireport.joblog import redirect_to_log
+from optireport.descent import gd
+from optireport.store import atomic
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 

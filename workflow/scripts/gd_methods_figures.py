@@ -1,8 +1,8 @@
 """Rule gd_methods_figures: every compared method's path on one figure, and as a GIF (shown
 in the HTML only)."""
 
-from optireport import gd_plots
-from optireport.joblog import redirect_to_log
+from optireport.figures import gd_plots
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 

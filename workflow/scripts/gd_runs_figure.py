@@ -2,8 +2,9 @@
 
 import json
 
-from optireport import formats, gd_plots
-from optireport.joblog import redirect_to_log
+from optireport.figures import gd_plots
+from optireport.store.joblog import redirect_to_log
+from optireport.text import formats
 
 redirect_to_log(snakemake.log[0])
 

@@ -2,13 +2,15 @@
 
 from pathlib import Path
 
-from optireport import figure_style, history, invitation_plots, summary
-from optireport.joblog import redirect_to_log
+from optireport.figures import invitation_plots
+from optireport.figures import style as figure_style
+from optireport.store import history
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
 inputs, output, params = snakemake.input, snakemake.output, snakemake.params
-result = summary.read_json(inputs.summary)
+result = atomic.read_json(inputs.summary)
 colors = figure_style.colors(params.optimizers)
 seeds = result["settings"]["seeds"]
 directories = {Path(path).name: Path(path) for path in inputs.runs}

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from optireport import history, invitation, summary
-from optireport.joblog import redirect_to_log
+from optireport.analysis import invitation
+from optireport.store import history
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
@@ -16,21 +17,20 @@ for directory in map(Path, inputs.runs):
     seeds = config["invitation"]["seeds"]
     results[directory.name] = [
         invitation.seed_result(
-            summary.read_json(directory / f"seed{seed}" / "metrics.json"),
+            atomic.read_json(directory / f"seed{seed}" / "metrics.json"),
             history.read(directory / f"seed{seed}" / "history.csv"),
+            float(config["findings"]["collapse_share"]),
         )
         for seed in seeds
     ]
 main_trainings = [
-    (optimizer, variant, summary.read_json(metrics), history.read(history_path))
+    (optimizer, variant, atomic.read_json(metrics), history.read(history_path))
     for (optimizer, variant, _), metrics, history_path in zip(
         params.trainings, inputs.metrics, inputs.histories, strict=True
     )
 ]
-n_train = summary.read_json(inputs.mnist)["shapes"]["x_train"][0]
+n_train = atomic.read_json(inputs.mnist)["shapes"]["x_train"][0]
 if config["data"]["train_subset"] is not None:
     n_train = min(n_train, int(config["data"]["train_subset"]))
 n_fit = invitation.fit_size(n_train, float(config["training"]["validation_split"]))
-summary.write_json(
-    invitation.summarize(config, results, main_trainings, n_fit), snakemake.output[0]
-)
+atomic.write_json(snakemake.output[0], invitation.summarize(config, results, main_trainings, n_fit))

@@ -5,11 +5,11 @@ All the seeds run in this one process, so TensorFlow and the data load once per 
 
 from pathlib import Path
 
-from optireport.joblog import redirect_to_log
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
-from optireport import data, training  # noqa: E402  (TensorFlow logs go to the job log)
+from optireport.training import data, trainer  # noqa: E402  (TensorFlow logs go to the job log)
 
 settings = dict(snakemake.params.settings)
 subset = settings.pop("subset")
@@ -17,6 +17,6 @@ seeds = settings.pop("seeds")
 arrays = data.load_subset(snakemake.input.mnist, subset["train"], subset["test"])
 for seed in seeds:
     print(f"Semilla {seed}:", flush=True)
-    training.train(
+    trainer.train(
         **arrays, seed=seed, out_dir=Path(snakemake.output[0]) / f"seed{seed}", **settings
     )

@@ -5,11 +5,11 @@ The whole grid runs in this one process, so TensorFlow and the data load once pe
 
 from pathlib import Path
 
-from optireport.joblog import redirect_to_log
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
-from optireport import data, training  # noqa: E402  (TensorFlow logs go to the job log)
+from optireport.training import data, trainer  # noqa: E402  (TensorFlow logs go to the job log)
 
 settings = dict(snakemake.params.settings)
 subset = settings.pop("subset")
@@ -18,7 +18,7 @@ optimizer_args = settings.pop("optimizer_args")
 arrays = data.load_subset(snakemake.input.mnist, subset["train"], subset["test"])
 for name, rate in rates.items():
     print(f"Tasa de aprendizaje {rate}:", flush=True)
-    training.train(
+    trainer.train(
         **arrays,
         optimizer_args={**optimizer_args, "learning_rate": rate},
         out_dir=Path(snakemake.output[0]) / name,

@@ -1,7 +1,8 @@
 """Rule lr_grid_figure: final validation accuracy against learning rate, per optimizer."""
 
-from optireport import plots, summary
-from optireport.joblog import redirect_to_log
+from optireport.analysis import summary
+from optireport.figures import plots
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 

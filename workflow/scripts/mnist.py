@@ -4,8 +4,9 @@ from pathlib import Path
 
 import numpy as np
 
-from optireport import atomic, data
-from optireport.joblog import redirect_to_log
+from optireport.store import atomic
+from optireport.store.joblog import redirect_to_log
+from optireport.training import data
 
 redirect_to_log(snakemake.log[0])
 

@@ -1,11 +1,12 @@
 """Rule predictions_figure: predicted digits of a collapsed run beside a healthy one."""
 
-from optireport import formats, plots, summary
-from optireport.joblog import redirect_to_log
+from optireport.figures import plots
+from optireport.store.joblog import redirect_to_log
+from optireport.text import formats
 
 redirect_to_log(snakemake.log[0])
 
-result = summary.read_json(snakemake.input.summary)
+result = atomic.read_json(snakemake.input.summary)
 example = result["collapse_example"]
 if example is None:
     # Nothing collapsed: show the worst run, so that the figure still says what it shows.

@@ -5,8 +5,8 @@ The renderers' whole output goes to the rule's log; their warnings reach the ter
 
 from pathlib import Path
 
-from optireport import render
-from optireport.joblog import redirect_to_log_echoing_warnings
+from optireport.report import render
+from optireport.store.joblog import redirect_to_log_echoing_warnings
 
 redirect_to_log_echoing_warnings(snakemake.log[0])
 

@@ -4,8 +4,9 @@ import re
 import subprocess
 import sys
 
-from optireport import atomic, plots
-from optireport.joblog import redirect_to_log
+from optireport.figures import plots
+from optireport.store import atomic
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 

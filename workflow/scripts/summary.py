@@ -3,18 +3,19 @@
 import platform
 from pathlib import Path
 
-from optireport import lockfile, summary
-from optireport.joblog import redirect_to_log
+from optireport.analysis import summary
+from optireport.store import lockfile
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
 inputs, params = snakemake.input, snakemake.params
 
-methods = summary.read_json(inputs.gd_methods)
+methods = atomic.read_json(inputs.gd_methods)
 best_x, tolerance = methods["global_min"]["x"], methods["tolerance"]
 gd_runs = []
 for path in inputs.gd_runs:
-    run = summary.read_json(path)
+    run = atomic.read_json(path)
     gd_runs.append(
         {
             "name": Path(path).stem,
@@ -25,7 +26,7 @@ for path in inputs.gd_runs:
     )
 trainings = [
     {
-        **summary.training_entry(summary.read_json(path), optimizer, variant, seed),
+        **summary.training_entry(atomic.read_json(path), optimizer, variant, seed),
         **summary.history_facts(Path(path).with_name("history.csv")),
     }
     for path, (optimizer, variant, seed) in zip(inputs.trainings, params.trainings, strict=True)
@@ -38,10 +39,10 @@ lr_grid = [
 ]
 thresholds = params.findings
 groups = summary.aggregate(trainings, thresholds["collapse_share"])
-first_training = summary.read_json(inputs.trainings[0])
+first_training = atomic.read_json(inputs.trainings[0])
 
 result = {
-    "data": summary.read_json(inputs.mnist),
+    "data": atomic.read_json(inputs.mnist),
     "gd_global_min": methods["global_min"],
     "gd_tolerance": methods["tolerance"],
     "gd_runs": gd_runs,
@@ -67,8 +68,8 @@ result = {
         "n_params": first_training["n_params"],
         "summary_text": Path(inputs.model_summary).read_text(encoding="utf-8").rstrip(),
     },
-    "invitation": summary.read_json(inputs.invitation),
-    "fair_comparison": summary.read_json(inputs.fair_comparison),
+    "invitation": atomic.read_json(inputs.invitation),
+    "fair_comparison": atomic.read_json(inputs.fair_comparison),
     "rule_times": summary.rule_times(
         [*inputs.benchmarks, *inputs.tuned_benchmarks],
         {
@@ -87,4 +88,4 @@ result = {
         "lock": lockfile.facts(inputs.lock),
     },
 }
-summary.write_json(result, snakemake.output[0])
+atomic.write_json(snakemake.output[0], result)

@@ -1,7 +1,7 @@
 """Checkpoint tune: choose each optimizer's learning rate on each input from its grid."""
 
-from optireport import summary, tuning
-from optireport.joblog import redirect_to_log
+from optireport.analysis import summary, tuning
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
@@ -13,4 +13,4 @@ for directory, (optimizer, variant, names) in zip(
     choice = {**tuning.choose_rate(points), "points": points}
     choices.setdefault(optimizer, {})[variant] = choice
     print(f"{optimizer} ({variant}): tasa elegida {choice['learning_rate']}", flush=True)
-summary.write_json({"choices": choices}, snakemake.output[0])
+atomic.write_json(snakemake.output[0], {"choices": choices})

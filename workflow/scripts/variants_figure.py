@@ -1,7 +1,8 @@
 """Rule variants_figure: validation accuracy with raw and with scaled pixels."""
 
-from optireport import history, plots
-from optireport.joblog import redirect_to_log
+from optireport.figures import plots
+from optireport.store import history
+from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 

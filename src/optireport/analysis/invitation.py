@@ -1,0 +1,338 @@
+"""The experiments the seed notebook's closing invitation calls for.
+
+Three of them are extra trainings, one job per configuration (all seeds in that job):
+
+- **batch size**: the notebook's other parameter, for a few optimizers;
+- **momentum**: SGD with classical momentum and with Nesterov's, beside plain SGD;
+- **Adadelta's rate**: the rate of its paper (1.0) beside the configured (Keras) one.
+
+Configurations are named after what they change with respect to the optimizer's own settings
+(``SGD``, ``SGD_batch10``, ``SGD_momentum0.9_nesterov``), so two experiments that need the
+same training share one job.
+
+The fourth, **early stopping**, needs no training: a training stopped at epoch *e* is, epoch by
+epoch, the first *e* epochs of the full one (the batch order depends only on the seed and the
+epoch), and the full trainings record the test figures at every new minimum of the validation
+loss, which are the only weights early stopping with restore of the best weights hands back.
+
+Every comparison the text states is decided here, by the rules below, with thresholds from the
+config (``invitation.thresholds``).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+
+from optireport.analysis.stats import collapsed, finite, spread
+from optireport.config.experiments import experiments
+from optireport.config.jobs import training_settings
+
+# --- one configuration's results ------------------------------------------------------------
+
+
+def fit_size(n_train: int, validation_split: float) -> int:
+    """Images left for the updates once ``fit(validation_split=...)`` holds out the last part."""
+    return math.floor(n_train * (1.0 - validation_split))
+
+
+def seed_result(metrics: Mapping, history: Sequence[Mapping], collapse_share: float) -> dict:
+    """One seed of one configuration: test figures, state, epochs to target, epoch seconds."""
+    seconds = [row["seconds"] for row in history]
+    # A diverged run's test figures come from non-finite weights: they are not results.
+    kept = not metrics["diverged"]
+    return {
+        "seed": metrics["seed"],
+        "test_accuracy": finite(metrics["test_accuracy"]) if kept else None,
+        "test_loss": finite(metrics["test_loss"]) if kept else None,
+        "diverged": bool(metrics["diverged"]),
+        "collapsed": collapsed(metrics, collapse_share),
+        "majority_prediction": metrics["majority_prediction"],
+        "epochs_to_target": metrics["epochs_to_target"],
+        "epochs_completed": metrics["epochs_completed"],
+        "seconds_per_epoch": statistics.median(seconds) if seconds else None,
+    }
+
+
+def state(seeds: Sequence[Mapping]) -> str:
+    """``missing`` (no test figure), ``diverged``/``collapsed`` (in some seed) or ``ok``."""
+    if not seeds or all(s["test_accuracy"] is None for s in seeds):
+        return "missing"
+    if any(s["diverged"] for s in seeds):
+        return "diverged"
+    if any(s["collapsed"] for s in seeds):
+        return "collapsed"
+    return "ok"
+
+
+def group(name: str, spec: Mapping, seeds: Sequence[Mapping]) -> dict:
+    """A configuration's seeds with their median and range, and its state."""
+    reached = [s["epochs_to_target"] for s in seeds if s["epochs_to_target"] is not None]
+    return {
+        "name": name,
+        **spec,
+        "seeds": list(seeds),
+        "state": state(seeds),
+        "diverged_seeds": [s["seed"] for s in seeds if s["diverged"]],
+        "collapsed_seeds": [s["seed"] for s in seeds if s["collapsed"]],
+        "test_accuracy": spread(s["test_accuracy"] for s in seeds),
+        "test_loss": spread(s["test_loss"] for s in seeds),
+        "seconds_per_epoch": spread(s["seconds_per_epoch"] for s in seeds),
+        "reached_target": len(reached),
+        "epochs_to_target": spread(reached),
+    }
+
+
+# --- wording rules -------------------------------------------------------------------------
+
+
+def compare(a: Mapping, b: Mapping, tie: float) -> dict:
+    """How configuration ``a`` compares with ``b`` in test accuracy, over their seeds.
+
+    Verdicts, first rule that applies:
+    ``diverged`` (either diverged in every seed), ``missing`` (either has no test accuracy),
+    ``collapsed`` (either collapsed in every seed,
+    so its accuracy says nothing about the optimizer's pace), ``tie`` (medians closer than
+    ``tie``), ``overlap`` (the seed ranges overlap: within the variation between seeds),
+    ``better`` or ``worse``.
+    """
+    result = {"a": a["name"], "b": b["name"], "difference": None}
+    sa, sb = a["test_accuracy"], b["test_accuracy"]
+    if any(g["seeds"] and len(g["diverged_seeds"]) == len(g["seeds"]) for g in (a, b)):
+        return {**result, "verdict": "diverged"}
+    if sa is None or sb is None:
+        return {**result, "verdict": "missing"}
+    result["difference"] = sa["median"] - sb["median"]
+    if any(len(g["collapsed_seeds"]) == len(g["seeds"]) for g in (a, b)):
+        return {**result, "verdict": "collapsed"}
+    if abs(result["difference"]) < tie:
+        return {**result, "verdict": "tie"}
+    if sa["min"] <= sb["max"] and sb["min"] <= sa["max"]:
+        return {**result, "verdict": "overlap"}
+    return {**result, "verdict": "better" if result["difference"] > 0 else "worse"}
+
+
+def paired_verdict(differences: Sequence[float | None], tie: float) -> str:
+    """Same-seed differences (early stopping minus full training) as one verdict.
+
+    ``missing`` (no difference), ``tie`` (every one within ``tie``), ``better``/``worse``
+    (the median beyond ``tie`` and no seed beyond ``tie`` the other way), else ``mixed``.
+    """
+    values = [d for d in differences if finite(d) is not None]
+    if not values:
+        return "missing"
+    if all(abs(d) < tie for d in values):
+        return "tie"
+    middle = statistics.median(values)
+    if middle >= tie and min(values) > -tie:
+        return "better"
+    if middle <= -tie and max(values) < tie:
+        return "worse"
+    return "mixed"
+
+
+# --- early stopping ------------------------------------------------------------------------
+
+
+def early_stop(history: Sequence[Mapping], patience: int) -> dict:
+    """Where Keras's ``EarlyStopping(monitor="val_loss", patience, restore_best_weights=True)``
+    stops this history, and the epoch whose weights it restores.
+
+    Like Keras: an epoch improves when its validation loss is below the best so far; training
+    stops at the epoch that completes ``patience`` epochs without improvement; the best
+    weights are restored at the end even when it never stops. A non-finite validation loss
+    never improves, and the training itself stopped there (``diverged``).
+    """
+    best, best_epoch, wait, stop = math.inf, None, 0, None
+    diverged = False
+    for row in history:
+        if not math.isfinite(row["val_loss"]):
+            diverged = True
+            break
+        wait += 1
+        if row["val_loss"] < best:
+            best, best_epoch, wait = row["val_loss"], row["epoch"], 0
+        elif wait >= patience:
+            stop = row["epoch"]
+            break
+    return {"stop_epoch": stop, "best_epoch": best_epoch, "diverged": diverged}
+
+
+def early_stopping_seed(
+    history: Sequence[Mapping], metrics: Mapping, patience: int, tie: float, collapse_share: float
+) -> dict:
+    """One full training seen through early stopping: epochs and seconds saved, test figures."""
+    found = early_stop(history, patience)
+    epochs = len(history)
+    stop = found["stop_epoch"]
+    trained = stop if stop is not None else epochs
+    best = next((row for row in history if row["epoch"] == found["best_epoch"]), None)
+    restored_accuracy = best["test_accuracy"] if best else None
+    restored_loss = best["test_loss"] if best else None
+    final_accuracy = None if metrics["diverged"] else finite(metrics["test_accuracy"])
+    difference = (
+        restored_accuracy - final_accuracy
+        if finite(restored_accuracy) is not None and final_accuracy is not None
+        else None
+    )
+    return {
+        "seed": metrics["seed"],
+        "epochs": epochs,
+        "stop_epoch": stop,
+        "best_epoch": found["best_epoch"],
+        "diverged": found["diverged"] or bool(metrics["diverged"]),
+        "collapsed": collapsed(metrics, collapse_share),
+        "epochs_saved": epochs - trained,
+        "seconds_saved": sum(row["seconds"] for row in history[trained:]),
+        "seconds_total": sum(row["seconds"] for row in history),
+        "test_accuracy_restored": finite(restored_accuracy),
+        "test_accuracy_final": final_accuracy,
+        "test_loss_restored": finite(restored_loss),
+        "test_loss_final": finite(metrics["test_loss"]),
+        "accuracy_difference": difference,
+        "within_tie": difference is not None and abs(difference) < tie,
+    }
+
+
+def early_stopping_group(optimizer: str, variant: str, seeds: Sequence[Mapping], tie: float):
+    """One optimizer and input over its seeds, with its verdict.
+
+    Verdicts: ``missing``, ``diverged`` (some seed diverged), ``never_stopped`` (no seed
+    stops before its last epoch), ``collapsed`` (every seed collapsed: stopping saves epochs
+    of a network that learns nothing), else the paired verdict on test accuracy (``tie``,
+    ``better``, ``worse``, ``mixed``).
+    """
+    differences = [s["accuracy_difference"] for s in seeds]
+    if not seeds or all(s["test_accuracy_restored"] is None for s in seeds):
+        verdict = "missing"
+    elif any(s["diverged"] for s in seeds):
+        verdict = "diverged"
+    elif all(s["stop_epoch"] is None for s in seeds):
+        verdict = "never_stopped"
+    elif all(s["collapsed"] for s in seeds):
+        verdict = "collapsed"
+    else:
+        verdict = paired_verdict(differences, tie)
+    epochs = sum(s["epochs"] for s in seeds)
+    saved = sum(s["epochs_saved"] for s in seeds)
+    return {
+        "optimizer": optimizer,
+        "variant": variant,
+        "seeds": list(seeds),
+        "verdict": verdict,
+        "epochs": epochs,
+        "epochs_saved": saved,
+        "epochs_saved_share": saved / epochs if epochs else None,
+        "seconds_saved": sum(s["seconds_saved"] for s in seeds),
+        "seconds_total": sum(s["seconds_total"] for s in seeds),
+        "accuracy_difference": spread(differences),
+        **{
+            field: spread(s[field] for s in seeds)
+            for field in (
+                "test_accuracy_final",
+                "test_accuracy_restored",
+                "test_loss_final",
+                "test_loss_restored",
+            )
+        },
+    }
+
+
+# --- the whole chapter -----------------------------------------------------------------------
+
+
+def batch_findings(batch: Mapping, groups: Mapping, base_sizes: Mapping, n_fit: int, tie):
+    """Per optimizer: each batch size against the optimizer's own, with updates per epoch."""
+    findings = {}
+    for optimizer, sizes in batch.items():
+        base = groups[sizes[base_sizes[optimizer]]] if base_sizes[optimizer] in sizes else None
+        rows = []
+        for size, name in sizes.items():
+            rows.append(
+                {
+                    "batch_size": size,
+                    "configuration": name,
+                    "updates_per_epoch": -(-n_fit // size),
+                    "is_base": size == base_sizes[optimizer],
+                    "against_base": compare(groups[name], base, tie) if base else None,
+                }
+            )
+        findings[optimizer] = {"base_batch_size": base_sizes[optimizer], "sizes": rows}
+    return findings
+
+
+def summarize(
+    config: dict,
+    run_results: Mapping[str, Sequence[Mapping]],
+    main_trainings: Sequence[tuple[str, str, Mapping, Sequence[Mapping]]],
+    n_fit: int,
+) -> dict:
+    """The chapter's numbers and verdicts.
+
+    ``run_results`` maps each configuration to its seeds' ``seed_result``; ``main_trainings``
+    holds (optimizer, variant, metrics, history) of every main training, in config order.
+    """
+    spec = config["invitation"]
+    tie = float(spec["thresholds"]["accuracy"])
+    collapse_share = float(config["findings"]["collapse_share"])
+    layout = experiments(config)
+    groups = {
+        name: group(name, run, run_results.get(name, []))
+        for name, run in layout["configurations"].items()
+    }
+    base_sizes = {
+        optimizer: training_settings(config, optimizer)["batch_size"]
+        for optimizer in layout["batch_size"]
+    }
+    momentum = layout["momentum"]
+    adadelta = layout["adadelta"]
+    patience = int(spec["early_stopping"]["patience"])
+    stopping: dict[tuple[str, str], list] = {}
+    for optimizer, variant, metrics, history in main_trainings:
+        stopping.setdefault((optimizer, variant), []).append(
+            early_stopping_seed(history, metrics, patience, tie, collapse_share)
+        )
+    stopping_groups = [
+        early_stopping_group(optimizer, variant, seeds, tie)
+        for (optimizer, variant), seeds in stopping.items()
+    ]
+    return {
+        "settings": {
+            "epochs": int(spec["epochs"]),
+            "seeds": [int(s) for s in spec["seeds"]],
+            "variant": spec["variant"],
+            "tie": tie,
+            "n_fit": n_fit,
+            "collapse_share": collapse_share,
+            "target_val_accuracy": float(config["training"]["target_val_accuracy"]),
+        },
+        "configurations": groups,
+        "batch_size": batch_findings(layout["batch_size"], groups, base_sizes, n_fit, tie),
+        "momentum": {
+            "configurations": momentum,
+            "momentum": float(spec["momentum"]["momentum"]),
+            "momentum_vs_plain": compare(
+                groups[momentum["momentum"]], groups[momentum["plain"]], tie
+            ),
+            "nesterov_vs_plain": compare(
+                groups[momentum["nesterov"]], groups[momentum["plain"]], tie
+            ),
+            "nesterov_vs_momentum": compare(
+                groups[momentum["nesterov"]], groups[momentum["momentum"]], tie
+            ),
+        },
+        "adadelta": {
+            "configurations": adadelta,
+            "paper_rate": float(spec["adadelta"]["learning_rate"]),
+            "paper_vs_configured": compare(
+                groups[adadelta["paper"]], groups[adadelta["configured"]], tie
+            ),
+        },
+        "early_stopping": {
+            "patience": patience,
+            "groups": stopping_groups,
+            "seconds_saved": sum(g["seconds_saved"] for g in stopping_groups),
+            "seconds_total": sum(g["seconds_total"] for g in stopping_groups),
+        },
+    }

@@ -1,0 +1,410 @@
+"""``results/summary.json``: every number the report states, computed once from rule outputs."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+
+from optireport.analysis import compare
+from optireport.analysis.stats import collapsed, spread
+from optireport.store import atomic, history
+
+TRAINING_FIELDS = (
+    "test_accuracy",
+    "test_loss",
+    "best_val_accuracy",
+    "best_epoch",
+    "train_seconds",
+    "epochs_completed",
+    "time_to_target_seconds",
+    "epochs_to_target",
+    "diverged",
+    "majority_prediction",
+    "majority_prediction_share",
+    "majority_prediction_label_share",
+    "class_entropy",
+    "dead_units",
+    "interrupted_seconds",
+)
+
+PACKAGES = ("tensorflow", "keras", "numpy", "matplotlib", "snakemake", "jinja2", "typst")
+
+
+def training_entry(metrics: Mapping, optimizer: str, variant: str, seed: int) -> dict:
+    """One ``trainings`` record: the job's identity, its settings and its measured results."""
+    entry = {"optimizer": optimizer, "variant": variant, "seed": seed}
+    entry["optimizer_class"] = metrics["optimizer_class"]
+    entry["learning_rate"] = metrics["optimizer_args"].get("learning_rate")
+    entry["epochs"] = metrics["epochs"]
+    entry["batch_size"] = metrics["batch_size"]
+    entry.update({field: metrics.get(field) for field in TRAINING_FIELDS})
+    matrix = metrics.get("confusion_matrix")
+    # How many test images the network assigned to each digit (columns of the matrix).
+    entry["prediction_counts"] = (
+        [sum(column) for column in zip(*matrix, strict=True)] if matrix else None
+    )
+    # How many test images show each digit (rows of the matrix).
+    entry["label_counts"] = [sum(row) for row in matrix] if matrix else None
+    return entry
+
+
+def history_facts(history_path) -> dict:
+    """What a training history shows beyond its final numbers, for one run.
+
+    The first epoch's training loss (where an exploding run shows), and the lowest validation
+    loss, its epoch and the final validation loss (a rise after the lowest is overfitting).
+    Non-finite losses (a diverged run) are left out; every value is None without data.
+    """
+    rows = history.read(history_path)
+    losses = [(row["epoch"], row["val_loss"]) for row in rows]
+    finite = [(epoch, loss) for epoch, loss in losses if math.isfinite(loss)]
+    best = min(finite, key=lambda pair: pair[1], default=(None, None))
+    first = rows[0]["loss"] if rows else math.nan
+    return {
+        "first_epoch_loss": first if math.isfinite(first) else None,
+        "final_loss": finite(rows[-1]["loss"]) if rows else None,
+        "min_val_loss_epoch": best[0],
+        "min_val_loss": best[1],
+        "val_accuracy_at_min_val_loss": (
+            rows[best[0] - 1]["val_accuracy"] if best[0] is not None else None
+        ),
+        "final_val_loss": finite(losses[-1][1]) if losses else None,
+        "final_val_accuracy": finite(rows[-1]["val_accuracy"]) if rows else None,
+    }
+
+
+def path_extent(xs: Iterable[float | None]) -> dict:
+    """Smallest and largest finite x a gradient-descent path visited (None if none)."""
+    finite = [x for x in xs if x is not None and math.isfinite(x)]
+    return {"x_min": min(finite, default=None), "x_max": max(finite, default=None)}
+
+
+def aggregate(trainings: list[dict], collapse_share: float) -> list[dict]:
+    """Median and range over seeds for every (optimizer, variant) pair, in config order.
+
+    A diverged run's test figures come from non-finite weights: they are left out of the
+    statistics (a group whose every run diverged has ``None`` there) and counted apart.
+    Statistics that pair two quantities of one run (an epoch and its value) are never taken
+    as medians: the ``per_seed`` list keeps them run by run.
+    """
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for entry in trainings:
+        groups.setdefault((entry["optimizer"], entry["variant"]), []).append(entry)
+    rows = []
+    for (optimizer, variant), runs in groups.items():
+        reached = [r for r in runs if r["epochs_to_target"] is not None]
+        finite = [r for r in runs if not r["diverged"]]
+        rows.append(
+            {
+                "optimizer": optimizer,
+                "variant": variant,
+                "seeds": [r["seed"] for r in runs],
+                "diverged_runs": len(runs) - len(finite),
+                "collapsed_runs": sum(collapsed(r, collapse_share) for r in runs),
+                "collapsed": [
+                    {
+                        "seed": r["seed"],
+                        "digit": r["majority_prediction"],
+                        "share": r["majority_prediction_share"],
+                        "label_share": r["majority_prediction_label_share"],
+                        **{
+                            key: r.get(key)
+                            for key in (
+                                "first_epoch_loss",
+                                "final_loss",
+                                "class_entropy",
+                                "dead_units",
+                            )
+                        },
+                    }
+                    for r in runs
+                    if collapsed(r, collapse_share)
+                ],
+                "per_seed": [
+                    {
+                        key: r.get(key)
+                        for key in (
+                            "seed",
+                            "test_accuracy",
+                            "min_val_loss_epoch",
+                            "min_val_loss",
+                            "val_accuracy_at_min_val_loss",
+                            "final_val_loss",
+                            "final_val_accuracy",
+                            "epochs_completed",
+                        )
+                    }
+                    for r in runs
+                ],
+                "reached_target_runs": len(reached),
+                **{
+                    field: spread(r[field] for r in finite)
+                    for field in ("test_accuracy", "test_loss")
+                },
+                # Records built without their history (the fair comparison's) lack the
+                # validation-loss facts: those statistics are then None, not an error.
+                **{
+                    field: spread(r.get(field) for r in runs)
+                    for field in (
+                        "best_val_accuracy",
+                        "best_epoch",
+                        "train_seconds",
+                        "min_val_loss",
+                        "final_val_loss",
+                    )
+                },
+                "time_to_target_seconds": spread(r["time_to_target_seconds"] for r in reached),
+                "epochs_to_target": spread(r["epochs_to_target"] for r in reached),
+            }
+        )
+    return rows
+
+
+def read_lr_grid(directory, optimizer: str, points: Iterable[str]) -> list[dict]:
+    """One optimizer's grid on one input (``results/lr_grid/<variant>/<optimizer>``): one
+    entry per point directory in ``points``, in that order."""
+    return [
+        lr_grid_entry(
+            atomic.read_json(Path(directory) / point / "metrics.json"),
+            optimizer,
+            Path(directory) / point / history.FILENAME,
+        )
+        for point in points
+    ]
+
+
+def lr_grid_entry(metrics: Mapping, optimizer: str, history_path) -> dict:
+    """One grid point: its rate, final validation accuracy and state."""
+    rows = history.read(history_path)
+    final = rows[-1]["val_accuracy"] if rows else math.nan
+    return {
+        "optimizer": optimizer,
+        "learning_rate": metrics["optimizer_args"]["learning_rate"],
+        "epochs": metrics["epochs"],
+        "val_accuracy": None if math.isnan(final) else final,
+        "best_val_accuracy": metrics.get("best_val_accuracy"),
+        "diverged": metrics.get("diverged"),
+        "majority_prediction_share": metrics.get("majority_prediction_share"),
+    }
+
+
+def read_benchmark(path) -> float:
+    """Wall-clock seconds recorded by a Snakemake ``benchmark:`` file."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        row = next(csv.DictReader(handle, delimiter="\t"))
+    return float(row["s"])
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "no instalado"
+    return versions
+
+
+def findings(
+    groups: list[dict],
+    lr_grid: list[dict],
+    configured_rates: Mapping[str, float],
+    thresholds: Mapping,
+) -> dict:
+    """The comparisons the text states: rankings, first to target, best learning rates.
+
+    ``configured_rates`` maps each optimizer to the learning rate of its main trainings;
+    ``thresholds`` is the config's ``findings`` block (its defaults are the schema's).
+    """
+
+    def median(row: dict, field: str) -> float:
+        stats = row[field]
+        return stats["median"] if stats else float("-inf")
+
+    # Ranked: configurations with a test accuracy; unranked: none (diverged or missing).
+    rankings, unranked, always_diverged, lead_within_spread = {}, {}, {}, {}
+    for variant in dict.fromkeys(row["variant"] for row in groups):
+        rows = [row for row in groups if row["variant"] == variant]
+        ranked = sorted(
+            (row for row in rows if row["test_accuracy"]),
+            key=lambda r: median(r, "test_accuracy"),
+            reverse=True,
+        )
+        rankings[variant] = [row["optimizer"] for row in ranked]
+        unranked[variant] = [row["optimizer"] for row in rows if not row["test_accuracy"]]
+        always_diverged[variant] = [
+            row["optimizer"] for row in rows if row["diverged_runs"] == len(row["seeds"])
+        ]
+        # The leader's worst seed is no better than the runner-up's best: no clear winner.
+        lead_within_spread[variant] = len(ranked) > 1 and (
+            ranked[0]["test_accuracy"]["min"] <= ranked[1]["test_accuracy"]["max"]
+        )
+    # First to target: fewest median epochs among configurations that reach it with every seed.
+    # Epochs, unlike seconds, do not depend on how busy the machine was; ties stay ties.
+    always_reached = [row for row in groups if row["reached_target_runs"] == len(row["seeds"])]
+    fewest = min((row["epochs_to_target"]["median"] for row in always_reached), default=None)
+    first = sorted(
+        (row for row in always_reached if row["epochs_to_target"]["median"] == fewest),
+        key=lambda row: row["time_to_target_seconds"]["median"],
+    )
+    best_rates = {}
+    for optimizer in dict.fromkeys(entry["optimizer"] for entry in lr_grid):
+        entries = [entry for entry in lr_grid if entry["optimizer"] == optimizer]
+        best = max(entries, key=lambda e: -1.0 if e["val_accuracy"] is None else e["val_accuracy"])
+        best_rates[optimizer] = {k: best[k] for k in ("learning_rate", "val_accuracy")}
+        best_rates[optimizer]["ratio_to_configured"] = (
+            best["learning_rate"] / configured_rates[optimizer]
+        )
+    medians = {
+        (row["optimizer"], row["variant"]): row["test_accuracy"]["median"]
+        for row in groups
+        if row["test_accuracy"]
+    }
+    scaling_gain = {
+        optimizer: medians[(optimizer, "scaled")] - medians[(optimizer, "raw")]
+        for optimizer, variant in medians
+        if variant == "raw" and (optimizer, "scaled") in medians
+    }
+    # Scaling improves (worsens) an optimizer only when every scaled seed beats (trails) every
+    # raw one, by at least the tie threshold: the same test as every other comparison.
+    stats = {(row["optimizer"], row["variant"]): row["test_accuracy"] for row in groups}
+
+    def scaling(optimizer: str) -> str:
+        raw, scaled = stats[(optimizer, "raw")], stats[(optimizer, "scaled")]
+        gain = scaling_gain[optimizer]
+        if scaled["min"] > raw["max"] and gain >= thresholds["tie"]:
+            return "improves"
+        if scaled["max"] < raw["min"] and -gain >= thresholds["tie"]:
+            return "worsens"
+        return "unchanged"
+
+    scaling_effect = {
+        effect: [name for name in scaling_gain if scaling(name) == effect]
+        for effect in ("improves", "unchanged", "worsens")
+    }
+    return {
+        "rankings": rankings,
+        # The ranking the seed spread supports: tiers of optimizers that cannot be ordered.
+        "tiers": {
+            variant: [
+                [g["optimizer"] for g in tier]
+                for tier in compare.tiers(
+                    [g for g in groups if g["variant"] == variant], thresholds["tie"]
+                )
+            ]
+            for variant in rankings
+        },
+        "collapse_rates": collapse_rates(groups, lr_grid, thresholds["collapse_share"]),
+        "unranked": unranked,
+        "always_diverged": always_diverged,
+        "lead_within_spread": lead_within_spread,
+        "scaling_effect": scaling_effect,
+        "scaling_gain": scaling_gain,
+        "first_to_target": (
+            {
+                "epochs": fewest,
+                "configurations": [
+                    {"optimizer": row["optimizer"], "variant": row["variant"]} for row in first
+                ],
+            }
+            if first
+            else None
+        ),
+        "never_reached_target": [
+            {"optimizer": row["optimizer"], "variant": row["variant"]}
+            for row in groups
+            if row["reached_target_runs"] == 0
+        ],
+        "best_learning_rates": best_rates,
+        # Optimizers whose best grid rate is at least ten times their configured rate.
+        "configured_rate_too_small": [
+            name for name, best in best_rates.items() if best["ratio_to_configured"] > 9.99
+        ],
+    }
+
+
+def collapse_rates(
+    groups: list[dict], lr_grid: list[dict], collapse_share: float
+) -> dict[str, dict]:
+    """For each optimizer that collapsed, the grid rates at which it learns and collapses.
+
+    The grid runs on one input (``lr_grid.variant``); its entries carry no variant,
+    so this compares them with every collapsed configuration of the optimizer.
+    """
+    result = {}
+    for group in groups:
+        name = group["optimizer"]
+        if not group["collapsed_runs"] or name in result:
+            continue
+        entries = [e for e in lr_grid if e["optimizer"] == name]
+        learns = [
+            e
+            for e in entries
+            if not e.get("diverged")
+            and e["val_accuracy"] is not None
+            and (e.get("majority_prediction_share") or 0.0) < collapse_share
+        ]
+        result[name] = {
+            "learns": sorted(e["learning_rate"] for e in learns),
+            "fails": sorted(e["learning_rate"] for e in entries if e not in learns),
+            "best": max(learns, key=lambda e: e["val_accuracy"], default=None),
+        }
+    return result
+
+
+def collapse_example(groups: list[dict], trainings: list[dict]) -> dict | None:
+    """The run the report shows to explain a collapse, and a healthy run to set beside it.
+
+    The first collapsed seed of the first configuration with a collapse (config order); beside
+    it, the same optimizer and seed with the other input, when that one did not collapse.
+    None when nothing collapsed.
+    """
+    group = next((g for g in groups if g["collapsed"]), None)
+    if group is None:
+        return None
+    seed = group["collapsed"][0]["seed"]
+    collapsed_seeds = {
+        (g["optimizer"], g["variant"], c["seed"]) for g in groups for c in g["collapsed"]
+    }
+    runs = {(t["optimizer"], t["variant"], t["seed"]): t for t in trainings}
+    healthy = next(
+        (
+            key
+            for key in runs
+            if key[0] == group["optimizer"]
+            and key[1] != group["variant"]
+            and key[2] == seed
+            and key not in collapsed_seeds
+            and not runs[key]["diverged"]
+        ),
+        None,
+    )
+    return {
+        "collapsed": runs[(group["optimizer"], group["variant"], seed)],
+        "healthy": runs[healthy] if healthy else None,
+    }
+
+
+def rule_times(paths: Iterable[str], earlier: Mapping[str, float] | None = None) -> list[dict]:
+    """Total and mean wall time per rule; files are named ``benchmarks/<rule>[/...].tsv``.
+
+    A benchmark file covers only a job's last attempt; ``earlier`` adds, per file, the
+    seconds its interrupted attempts had spent (a resumed training records them).
+    """
+    earlier = earlier or {}
+    seconds: dict[str, list[float]] = {}
+    for path in paths:
+        rule = Path(path).relative_to("benchmarks").parts[0].removesuffix(".tsv")
+        seconds.setdefault(rule, []).append(read_benchmark(path) + earlier.get(path, 0.0))
+    return [
+        {
+            "rule": rule,
+            "jobs": len(values),
+            "total_seconds": sum(values),
+            "mean_seconds": sum(values) / len(values),
+        }
+        for rule, values in seconds.items()
+    ]

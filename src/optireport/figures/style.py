@@ -1,0 +1,160 @@
+"""The figures' house style: colours, line styles, sizes, layout helpers and saving.
+
+Every figure module (``plots``, ``gd_plots``, ``invitation_plots``) draws with this style and
+saves through ``save``, so that the same data always gives the same bytes.
+
+One colour per optimizer and one line style per input variant, shared by every figure. The
+1-D methods of the gradient-descent chapter are the same update rules as the Keras
+optimizers, so they take the same colours (plain gradient descent is SGD). Reference lines,
+such as the curve J(x), are grey: no optimizer is grey.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from optireport.store import atomic  # noqa: E402
+
+# Applied once, on import, to every figure of the report.
+RC = {
+    "svg.fonttype": "path",
+    "font.size": 10,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+plt.rcParams.update(RC)
+# Fixed SVG ids and no creation date: the same data gives the same bytes.
+HASH_SALT = "optireport"
+METADATA = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}, ".png": {}}
+
+COLORS = {
+    "SGD": "#d62728",  # red, like the notebook's gradient-descent paths
+    "Adam": "#1f77b4",
+    "RMSprop": "#2ca02c",
+    "Adagrad": "#ff7f0e",
+    "Adadelta": "#9467bd",
+    "Momento": "#17becf",
+    "Nesterov": "#e377c2",
+}
+# Optimizers the palette does not name (added in config/) take these, in config order.
+SPARE = ("#8c564b", "#bcbd22", "#393b79", "#8c6d31", "#843c39", "#7b4173", "#637939")
+
+# The 1-D methods of optireport.descent.gd are named after their Keras optimizer, in lower
+# case; plain gradient descent is SGD, and the momentum method has a colour of its own.
+METHOD_COLORS = {"gd": "SGD", "momentum": "Momento"}
+
+REFERENCE = "0.45"  # J(x), medians of references, guide lines
+MARKER = "black"  # start/end/minimum markers
+
+# Raw pixels: solid; scaled pixels: dashed (in figures that compare the two inputs).
+VARIANT_STYLES = {"raw": "-", "scaled": "--"}
+# Training: solid; validation: dashed (in figures of one input).
+SPLIT_STYLES = {"train": "-", "val": "--"}
+
+# Loss of a network that answers the uniform distribution over the 10 digits is ln 10 ≈ 2.30:
+# the loss figure stops a little above it, so that the epochs where a run exploded do not
+# squeeze every other curve into the bottom of the chart.
+LOSS_CEILING = 1.25 * math.log(10)
+
+# Legend text in points. The HTML shows an SVG at its natural size (1 pt = 96/72 px) unless
+# it is wider than the text column (48rem = 768 px), so 9 pt is 12 px on screen.
+LEGEND_FONTSIZE = 9
+FIGURE_WIDTH_IN = 6.5
+HTML_WIDTH_PX = 768
+MIN_LEGEND_PX = 11
+
+# Smaller titles, ticks and legends, for the gradient-descent chapter's multi-panel figures.
+COMPACT_RC = {
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": LEGEND_FONTSIZE,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+}
+
+
+def colors(names: Iterable[str]) -> dict[str, str]:
+    """Colour of each optimizer (or 1-D method key) in ``names``.
+
+    Known names always get the same colour; unknown ones take the spare colours in the
+    order given, so every figure must pass the optimizers in config order.
+    """
+    result, spare = {}, iter(SPARE * 4)
+    for name in names:
+        result[name] = COLORS.get(_palette_name(name)) or next(spare)
+    return result
+
+
+def _palette_name(name: str) -> str:
+    """The ``COLORS`` key of an optimizer, or of a 1-D method key such as ``adagrad``."""
+    if name in COLORS or name in METHOD_COLORS:
+        return METHOD_COLORS.get(name, name)
+    return next((key for key in COLORS if key.lower() == name), name)
+
+
+def legend_px(fontsize_pt: float, figure_width_in: float) -> float:
+    """Screen size in px of legend text in an SVG figure ``figure_width_in`` wide, in the HTML."""
+    natural_px = figure_width_in * 96
+    return fontsize_pt * 96 / 72 * min(1.0, HTML_WIDTH_PX / natural_px)
+
+
+def save(fig, path) -> Path:
+    """Write ``fig`` atomically to ``path`` (format from its suffix), byte-stable, and close it."""
+    path = Path(path)
+    with matplotlib.rc_context({"svg.hashsalt": HASH_SALT}):
+        with atomic.replacing(path) as temporary:
+            fig.savefig(
+                temporary,
+                format=path.suffix[1:],
+                bbox_inches="tight",
+                metadata=METADATA.get(path.suffix, {}),
+            )
+    plt.close(fig)
+    return path
+
+
+def legend_below(fig, handles, ncols: int) -> None:
+    """One legend under the axes (the figure must use the constrained layout)."""
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=ncols,
+        fontsize=LEGEND_FONTSIZE,
+        frameon=False,
+    )
+
+
+def panel_grid(count: int, row_height: float, extra_height: float, **subplots):
+    """A grid of ``count`` panels, at most three a row, the report's width: (fig, axes).
+
+    ``axes`` is 2-D; ``label_panels`` hides the spare cells and labels the outer axes.
+    """
+    columns = min(3, count)
+    rows = -(-count // columns)
+    return plt.subplots(
+        rows,
+        columns,
+        figsize=(FIGURE_WIDTH_IN, row_height * rows + extra_height),
+        sharex=True,
+        squeeze=False,
+        **subplots,
+    )
+
+
+def label_panels(axes, count: int, xlabel: str, ylabel: str) -> None:
+    """Hide the cells after the first ``count``; x label on the bottom row, y on the left."""
+    for ax in axes.flat[count:]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel)

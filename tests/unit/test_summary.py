@@ -1,0 +1,338 @@
+"""Aggregation of training results and the findings the report states."""
+
+import math
+
+import pytest
+
+from optireport.analysis import summary
+from optireport.store import history
+
+HISTORY = (
+    "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
+    "1,1.0,0.5,1.0,0.5,1.0,1.0,0.5\n"
+)
+
+
+def entry(
+    optimizer,
+    variant,
+    seed,
+    accuracy,
+    *,
+    reached=True,
+    diverged=False,
+    share=0.12,
+    epochs=3,
+    seconds=None,
+):
+    return {
+        "optimizer": optimizer,
+        "variant": variant,
+        "seed": seed,
+        "test_accuracy": accuracy,
+        "test_loss": 1 - accuracy,
+        "best_val_accuracy": accuracy + 0.01,
+        "best_epoch": 5,
+        "train_seconds": 10.0 * seed,
+        "epochs_to_target": epochs if reached else None,
+        "time_to_target_seconds": (seconds or 4.0 * seed) if reached else None,
+        "diverged": diverged,
+        "majority_prediction_share": share,
+        "majority_prediction": 1,
+        "majority_prediction_label_share": 0.1135,
+        "min_val_loss": 0.1,
+        "min_val_loss_epoch": 2,
+        "final_val_loss": 0.2,
+        "val_accuracy_at_min_val_loss": accuracy,
+        "final_val_accuracy": accuracy,
+        "epochs_completed": 3,
+    }
+
+
+@pytest.fixture
+def trainings():
+    return [
+        entry("Adam", "raw", 1, 0.96),
+        entry("Adam", "raw", 2, 0.94),
+        entry("Adam", "raw", 3, 0.95),
+        entry("SGD", "raw", 1, 0.1135, reached=False, share=1.0),
+        entry("SGD", "raw", 2, math.nan, reached=False, diverged=True),
+        entry("SGD", "raw", 3, 0.1135, reached=False, share=0.99),
+        entry("SGD", "scaled", 1, 0.97, epochs=2, seconds=3.0),
+        entry("Adam", "scaled", 1, 0.955, epochs=2, seconds=2.5),
+    ]
+
+
+def test_aggregate_gives_median_range_and_counts(trainings):
+    groups = {(g["optimizer"], g["variant"]): g for g in summary.aggregate(trainings)}
+    adam = groups[("Adam", "raw")]
+    assert adam["test_accuracy"] == {"median": 0.95, "min": 0.94, "max": 0.96, "n": 3}
+    assert adam["seeds"] == [1, 2, 3]
+    assert adam["reached_target_runs"] == 3
+    assert adam["time_to_target_seconds"]["median"] == 8.0
+    sgd = groups[("SGD", "raw")]
+    assert sgd["diverged_runs"] == 1
+    assert sgd["collapsed_runs"] == 2
+    assert [(c["seed"], c["digit"], c["label_share"]) for c in sgd["collapsed"]] == [
+        (1, 1, 0.1135),
+        (3, 1, 0.1135),
+    ]
+    assert sgd["test_accuracy"]["n"] == 2  # NaN of the diverged run is left out
+    assert sgd["time_to_target_seconds"] is None
+
+
+def test_findings_rank_and_compare(trainings):
+    groups = summary.aggregate(trainings)
+    lr = [
+        {"optimizer": "Adam", "learning_rate": 0.001, "val_accuracy": 0.9},
+        {"optimizer": "Adam", "learning_rate": 0.01, "val_accuracy": 0.93},
+        {"optimizer": "SGD", "learning_rate": 0.1, "val_accuracy": None},
+        {"optimizer": "SGD", "learning_rate": 0.01, "val_accuracy": 0.2},
+    ]
+    found = summary.findings(groups, lr, {"Adam": 0.001, "SGD": 0.001})
+    assert found["rankings"]["raw"] == ["Adam", "SGD"]
+    assert found["rankings"]["scaled"] == ["SGD", "Adam"]
+    assert found["scaling_gain"]["SGD"] == pytest.approx(0.97 - 0.1135)
+    assert found["scaling_effect"] == {
+        "improves": ["SGD"],
+        "unchanged": ["Adam"],
+        "worsens": [],
+    }
+    # A tie in epochs keeps both, faster first; Adam raw needs 3 epochs and is left out.
+    assert found["first_to_target"] == {
+        "epochs": 2,
+        "configurations": [
+            {"optimizer": "Adam", "variant": "scaled"},
+            {"optimizer": "SGD", "variant": "scaled"},
+        ],
+    }
+    assert summary.findings(groups[:1], lr, {"Adam": 0.001, "SGD": 0.001})["first_to_target"] == {
+        "epochs": 3,
+        "configurations": [{"optimizer": "Adam", "variant": "raw"}],
+    }
+    assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
+    assert found["best_learning_rates"]["Adam"] == {
+        "learning_rate": 0.01,
+        "val_accuracy": 0.93,
+        "ratio_to_configured": pytest.approx(10),
+    }
+    assert found["configured_rate_too_small"] == ["Adam", "SGD"]
+    assert found["best_learning_rates"]["SGD"]["learning_rate"] == 0.01
+
+
+def test_rule_times_group_benchmark_files_by_rule(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    header = "s\th:m:s\tmax_rss\n"
+    files = {
+        "benchmarks/mnist.tsv": 12.0,
+        "benchmarks/train/Adam/raw/seed1.tsv": 40.0,
+        "benchmarks/train/SGD/raw/seed1.tsv": 20.0,
+    }
+    for name, seconds in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + f"{seconds}\t0:00:{int(seconds)}\t100\n")
+    times = {row["rule"]: row for row in summary.rule_times(list(files))}
+    assert times["train"] == {
+        "rule": "train",
+        "jobs": 2,
+        "total_seconds": 60.0,
+        "mean_seconds": 30.0,
+    }
+    assert times["mnist"]["jobs"] == 1
+    # A resumed training: its interrupted attempt's seconds count in the total.
+    resumed = {"benchmarks/train/SGD/raw/seed1.tsv": 15.0}
+    times = {row["rule"]: row for row in summary.rule_times(list(files), resumed)}
+    assert times["train"]["total_seconds"] == 75.0
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("garbage\n", "línea 1: se esperaban las columnas"),
+        (HISTORY + "2,garbage,0.5,1.0,0.5,1.0,nan,nan\n", "línea 3: could not convert"),
+        (HISTORY + "2,1.0\n", "línea 3: número de valores distinto"),
+    ],
+)
+def test_damaged_history_names_the_file_and_the_fix(tmp_path, text, problem):
+    path = tmp_path / "results" / "train" / "SGD" / "raw" / "seed1" / "history.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    with pytest.raises(history.ResultError) as caught:
+        history.read(path)
+    message = str(caught.value)
+    assert f"{path} está dañado ({problem}" in message
+    assert f"--forcerun {path.parent}/metrics.json" in message
+
+
+def test_history_is_read_as_floats(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(HISTORY + "2,nan,0.5,,0.5,1.0,nan,nan\n")
+    rows = history.read(path)
+    assert rows[0] == {
+        "epoch": 1,
+        "loss": 1.0,
+        "accuracy": 0.5,
+        "val_loss": 1.0,
+        "val_accuracy": 0.5,
+        "seconds": 1.0,
+        "test_loss": 1.0,
+        "test_accuracy": 0.5,
+    }
+    assert math.isnan(rows[1]["loss"]) and math.isnan(rows[1]["val_loss"])
+    assert math.isnan(rows[1]["test_accuracy"])
+
+
+def test_a_damaged_grid_history_names_its_optimizer_folder():
+    path = summary.Path("results/lr_grid/raw/SGD/lr0.01/history.csv")
+    assert history.rerun_target(path) == "results/lr_grid/raw/SGD"
+
+
+def test_history_facts_pair_each_epoch_with_its_own_run(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
+        "1,63.2,0.1,2.31,0.11,1.0,2.3,0.1\n"
+        "2,0.4,0.9,0.20,0.94,1.0,0.2,0.93\n"
+        "3,0.2,0.95,0.35,0.95,1.0,nan,nan\n"
+        "4,0.1,0.97,0.50,0.955,1.0,nan,nan\n"
+    )
+    assert summary.history_facts(path) == {
+        "first_epoch_loss": 63.2,
+        "final_loss": 0.1,
+        "min_val_loss_epoch": 2,
+        "min_val_loss": 0.20,
+        "val_accuracy_at_min_val_loss": 0.94,
+        "final_val_loss": 0.50,
+        "final_val_accuracy": 0.955,
+    }
+    diverged = tmp_path / "diverged.csv"
+    diverged.write_text(
+        "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
+        "1,nan,0.1,nan,0.1,1.0,nan,nan\n"
+    )
+    facts = summary.history_facts(diverged)
+    assert facts["first_epoch_loss"] is None and facts["min_val_loss_epoch"] is None
+
+
+def test_training_entry_counts_predictions_and_labels():
+    matrix = [[0] * 10 for _ in range(10)]
+    matrix[3][1] = 5
+    matrix[1][1] = 7
+    metrics = {
+        "optimizer_class": "SGD",
+        "optimizer_args": {"learning_rate": 0.01},
+        "epochs": 3,
+        "batch_size": 50,
+        "confusion_matrix": matrix,
+        "class_entropy": 2.3,
+        "dead_units": [40, 3, 0],
+    }
+    entry = summary.training_entry(metrics, "SGD", "raw")
+    assert entry["prediction_counts"] == [0, 12, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert entry["label_counts"] == [0, 7, 0, 5, 0, 0, 0, 0, 0, 0]
+    assert entry["dead_units"] == [40, 3, 0] and entry["class_entropy"] == 2.3
+
+
+def test_collapse_threshold_comes_from_the_caller(trainings):
+    strict = {(g["optimizer"], g["variant"]): g for g in summary.aggregate(trainings, 0.995)}
+    assert strict[("SGD", "raw")]["collapsed_runs"] == 1
+
+
+def test_collapse_example_pairs_a_collapsed_run_with_a_healthy_one(trainings):
+    groups = summary.aggregate(trainings)
+    example = summary.collapse_example(groups, trainings)
+    assert (example["collapsed"]["optimizer"], example["collapsed"]["seed"]) == ("SGD", 1)
+    assert example["healthy"]["variant"] == "scaled" and example["healthy"]["seed"] == 1
+    healthy_only = [t for t in trainings if t["optimizer"] == "Adam"]
+    assert summary.collapse_example(summary.aggregate(healthy_only), healthy_only) is None
+
+
+def test_collapse_rates_split_the_grid(trainings):
+    groups = summary.aggregate(trainings)
+    lr = [
+        {
+            "optimizer": "SGD",
+            "learning_rate": 0.001,
+            "val_accuracy": 0.8,
+            "diverged": False,
+            "majority_prediction_share": 0.12,
+        },
+        {
+            "optimizer": "SGD",
+            "learning_rate": 0.01,
+            "val_accuracy": 0.11,
+            "diverged": False,
+            "majority_prediction_share": 1.0,
+        },
+        {
+            "optimizer": "SGD",
+            "learning_rate": 0.1,
+            "val_accuracy": None,
+            "diverged": True,
+            "majority_prediction_share": 0.5,
+        },
+    ]
+    rates = summary.collapse_rates(groups, lr, 0.9)
+    assert list(rates) == ["SGD"]
+    assert rates["SGD"]["learns"] == [0.001] and rates["SGD"]["fails"] == [0.01, 0.1]
+    assert rates["SGD"]["best"]["learning_rate"] == 0.001
+
+
+def test_path_extent_ignores_non_finite_values():
+    assert summary.path_extent([-2.0, 1.0, 2.586, math.nan, None]) == {
+        "x_min": -2.0,
+        "x_max": 2.586,
+    }
+    assert summary.path_extent([math.nan]) == {"x_min": None, "x_max": None}
+
+
+def test_diverged_runs_are_neither_collapsed_nor_in_the_test_statistics():
+    runs = [
+        entry("SGD", "raw", 1, 0.098, reached=False, diverged=True, share=1.0),
+        entry("SGD", "raw", 2, 0.098, reached=False, diverged=True, share=1.0),
+        entry("Adam", "raw", 1, 0.95),
+    ]
+    for run in runs[:2]:
+        run.update(test_loss=None, best_val_accuracy=None, best_epoch=None)
+    groups = summary.aggregate(runs)
+    sgd = groups[0]
+    assert sgd["diverged_runs"] == 2 and sgd["collapsed_runs"] == 0
+    assert sgd["test_accuracy"] is None and sgd["test_loss"] is None
+    assert sgd["best_val_accuracy"] is None and sgd["best_epoch"] is None
+    found = summary.findings(
+        groups,
+        [{"optimizer": "SGD", "learning_rate": 0.01, "val_accuracy": None}],
+        {"SGD": 50.0, "Adam": 0.001},
+    )
+    assert found["rankings"]["raw"] == ["Adam"]
+    assert found["unranked"]["raw"] == found["always_diverged"]["raw"] == ["SGD"]
+    assert found["lead_within_spread"]["raw"] is False
+    assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
+
+
+def test_a_run_without_a_majority_share_is_not_collapsed():
+    run = entry("Adam", "raw", 1, 0.9)
+    run["majority_prediction_share"] = None
+    assert not summary.collapsed(run)
+    assert summary.aggregate([run])[0]["collapsed_runs"] == 0
+
+
+def test_scaling_effect_follows_the_seed_ranges():
+    """A gain counts only when the ranges are apart, however small the gain looks."""
+    accuracies = {
+        ("Adam", "raw"): (0.9558, 0.9584, 0.9624),
+        ("Adam", "scaled"): (0.9677, 0.9684, 0.9690),
+        ("RMSprop", "raw"): (0.950, 0.956, 0.960),
+        ("RMSprop", "scaled"): (0.958, 0.966, 0.970),
+        ("Adagrad", "raw"): (0.93, 0.94, 0.95),
+        ("Adagrad", "scaled"): (0.90, 0.91, 0.92),
+    }
+    runs = [
+        entry(optimizer, variant, seed, accuracy)
+        for (optimizer, variant), values in accuracies.items()
+        for seed, accuracy in enumerate(values, start=1)
+    ]
+    rates = {"Adam": 0.001, "RMSprop": 0.001, "Adagrad": 0.001}
+    effect = summary.findings(summary.aggregate(runs), [], rates)["scaling_effect"]
+    assert effect == {"improves": ["Adam"], "unchanged": ["RMSprop"], "worsens": ["Adagrad"]}

@@ -1,0 +1,270 @@
+"""The fair comparison: choosing rates on validation data and the rules behind its wording."""
+
+import copy
+
+import pytest
+
+from optireport.analysis import tuning
+from optireport.config import jobs
+from optireport.config.jobs import lr_grid
+from optireport.report.document import environment
+from optireport.store import paths
+from optireport.text.labels import VARIANT_CELLS, VARIANT_NAMES
+
+ROOT = paths.ROOT
+
+
+def point(rate, val, diverged=False):
+    return {"learning_rate": rate, "val_accuracy": val, "diverged": diverged}
+
+
+def stats(median, low, high, n=3):
+    return {"median": median, "min": low, "max": high, "n": n}
+
+
+def test_choose_rate_takes_best_final_validation_and_flags_edges():
+    inner = tuning.choose_rate([point(0.001, 0.90), point(0.01, 0.95), point(0.1, 0.93)])
+    assert inner["learning_rate"] == 0.01 and inner["val_accuracy"] == 0.95
+    assert inner["edge"] is None and inner["grid"] == [0.001, 0.01, 0.1]
+    high = tuning.choose_rate([point(0.001, 0.5), point(0.01, 0.7), point(0.1, 0.8)])
+    assert (high["learning_rate"], high["edge"]) == (0.1, "high")
+    low = tuning.choose_rate([point(0.01, 0.9), point(0.001, 0.95), point(0.1, None, True)])
+    assert (low["learning_rate"], low["edge"]) == (0.001, "low")
+
+
+def test_choose_rate_skips_diverged_points_and_breaks_ties_towards_the_smaller_rate():
+    # The diverged point still belongs to the grid: 0.01 is not its edge.
+    chosen = tuning.choose_rate([point(0.001, 0.9), point(0.01, 0.9), point(0.1, 0.99, True)])
+    assert chosen["learning_rate"] == 0.001
+    assert chosen["usable_points"] == 2
+    nothing = tuning.choose_rate([point(0.001, None, True), point(0.01, float("nan"))])
+    assert nothing["learning_rate"] is None and nothing["edge"] is None
+
+
+def test_default_grid_contains_every_configured_rate(config):
+    for name, spec in config["optimizers"].items():
+        assert spec["args"]["learning_rate"] in lr_grid(config, name), name
+
+
+def test_own_grid_keeps_the_common_number_of_points(config):
+    """Equal budgets: an optimizer's lr_grid only moves the range unless it sets points."""
+    points = {len(lr_grid(config, name)) for name in config["optimizers"]}
+    assert points == {config["lr_grid"]["points"]}
+    budget = tuning.budget(config, list(config["optimizers"]))
+    assert budget["equal"] and budget["epochs"] == config["lr_grid"]["epochs"]
+    assert set(budget["own_grids"]) == {
+        name for name, spec in config["optimizers"].items() if "lr_grid" in spec
+    }
+
+
+def test_tuned_run_reuses_a_main_training_with_the_same_settings(config):
+    adam = config["optimizers"]["Adam"]["args"]["learning_rate"]
+    assert jobs.tuned_run_dir(config, "Adam", "raw", 2, adam) == "results/train/Adam/raw/seed2"
+    assert (
+        jobs.tuned_run_dir(config, "Adam", "raw", 2, 0.00316)
+        == "results/tuned/Adam/raw/lr0.00316/seed2"
+    )
+    # Another configured optimizer with the same class and arguments is the same job too.
+    config["optimizers"]["Adam_fast"] = copy.deepcopy(config["optimizers"]["Adam"])
+    config["optimizers"]["Adam_fast"]["args"]["learning_rate"] = 0.00316
+    assert (
+        jobs.tuned_run_dir(config, "Adam", "raw", 2, 0.00316) == "results/train/Adam_fast/raw/seed2"
+    )
+    # A seed outside the main trainings has no main training to share.
+    assert jobs.tuned_run_dir(config, "Adam", "raw", 99, adam).startswith("results/tuned/")
+
+
+def test_tuning_effect_needs_ranges_apart():
+    default = stats(0.90, 0.89, 0.91)
+    assert tuning.tuning_effect(default, stats(0.95, 0.94, 0.96), False) == "better"
+    assert tuning.tuning_effect(default, stats(0.80, 0.70, 0.88), False) == "worse"
+    assert tuning.tuning_effect(default, stats(0.92, 0.905, 0.93), False) == "within_spread"
+    assert tuning.tuning_effect(default, default, True) == "same_runs"
+    assert tuning.tuning_effect(None, default, False) == "missing"
+    assert tuning.tuning_effect(default, None, False) == "missing"
+
+
+def test_top_group_ties_by_overlapping_ranges():
+    group = tuning.top_group(
+        {
+            "A": stats(0.96, 0.955, 0.965),
+            "B": stats(0.95, 0.94, 0.956),  # reaches A's minimum: tied
+            "C": stats(0.93, 0.92, 0.95),  # below A's minimum: behind
+            "D": None,
+        }
+    )
+    assert group == {"leader": "A", "tied": ["A", "B"], "behind": ["C"], "missing": ["D"]}
+    assert tuning.top_group({"A": None})["leader"] is None
+
+
+def test_gap_changes_sort_each_optimizer_once():
+    default = {"tied": ["A", "B"], "behind": ["C", "D", "E"], "missing": []}
+    tuned = {"tied": ["C", "A"], "behind": ["B", "D"], "missing": ["E"]}
+    assert tuning.gap_changes(default, tuned) == {
+        "vanish": ["C"],
+        "remain": ["D"],
+        "appear": ["B"],
+        "stay_tied": ["A"],
+    }
+
+
+def training(optimizer, variant, seed, accuracy, *, diverged=False, share=0.1, **extra):
+    return {
+        "optimizer": optimizer,
+        "variant": variant,
+        "seed": seed,
+        "test_accuracy": accuracy,
+        "test_loss": 0.2,
+        "best_val_accuracy": accuracy,
+        "best_epoch": 3,
+        "train_seconds": 10.0,
+        "epochs_to_target": None,
+        "time_to_target_seconds": None,
+        "diverged": diverged,
+        "majority_prediction": 1,
+        "majority_prediction_share": share,
+        "majority_prediction_label_share": 0.11,
+        **extra,
+    }
+
+
+@pytest.fixture
+def comparison():
+    """SGD collapses at its configured rate and recovers; Adam's rate is already the best."""
+    choices = {
+        "Adam": {"raw": tuning.choose_rate([point(0.001, 0.95), point(0.01, 0.9)])},
+        "SGD": {"raw": tuning.choose_rate([point(0.001, 0.93), point(0.01, 0.11)])},
+        "Adadelta": {"raw": tuning.choose_rate([point(0.001, None, True), point(0.01, None)])},
+    }
+    default = [training("Adam", "raw", s, a) for s, a in ((1, 0.96), (2, 0.95), (3, 0.955))]
+    default += [training("SGD", "raw", s, 0.1135, share=1.0) for s in (1, 2, 3)]
+    default += [training("Adadelta", "raw", s, 0.5) for s in (1, 2, 3)]
+    default[-1]["diverged"] = True
+    default += [training("RMSprop", "raw", s, 0.098, diverged=True) for s in (1, 2, 3)]
+    tuned = [{**run, "same_runs": True} for run in default[:3]]
+    tuned += [training("SGD", "raw", s, a, same_runs=False) for s, a in ((1, 0.95), (2, 0.96))]
+    budget = {
+        "points": {"Adam": 2, "SGD": 2, "Adadelta": 2},
+        "equal": True,
+        "epochs": 2,
+        "seed": 1,
+        "common_grid": [0.001, 0.01],
+        "own_grids": {"Adadelta": [0.01, 0.1]},
+    }
+    choices["RMSprop"] = {"raw": tuning.choose_rate([point(0.001, None, True)])}
+    return tuning.compare(
+        ["Adam", "SGD", "Adadelta", "RMSprop"],
+        ["raw"],
+        {"Adam": 0.001, "SGD": 0.01, "Adadelta": 0.001, "RMSprop": 0.001},
+        choices,
+        default,
+        tuned,
+        budget,
+    )
+
+
+def test_compare_reports_every_state(comparison):
+    rows = {row["optimizer"]: row for row in comparison["rows"]}
+    assert rows["Adam"]["effect"] == "same_runs"
+    assert rows["SGD"]["effect"] == "better"
+    assert rows["SGD"]["default"]["collapsed_runs"] == 3
+    assert rows["SGD"]["tuned"]["runs"] == 2
+    assert rows["Adadelta"]["effect"] == "missing" and rows["Adadelta"]["tuned"] is None
+    assert rows["Adadelta"]["default"]["diverged_runs"] == 1
+    assert comparison["no_rate"] == [
+        {"optimizer": "Adadelta", "variant": "raw"},
+        {"optimizer": "RMSprop", "variant": "raw"},
+    ]
+    # Every run diverged: no test statistics, but the row and its count are there.
+    assert rows["RMSprop"]["default"]["test_accuracy"] is None
+    assert rows["RMSprop"]["default"]["diverged_runs"] == 3
+    assert rows["RMSprop"]["effect"] == "missing"
+    assert comparison["on_edge"] == [
+        {"optimizer": "Adam", "variant": "raw", "edge": "low"},
+        {"optimizer": "SGD", "variant": "raw", "edge": "low"},
+    ]
+    raw = comparison["groups"]["raw"]
+    assert raw["default"]["tied"] == ["Adam"] and raw["tuned"]["tied"] == ["Adam", "SGD"]
+    assert raw["gaps"]["vanish"] == ["SGD"]
+    assert raw["tuned"]["missing"] == ["Adadelta", "RMSprop"]
+    assert raw["default"]["missing"] == ["RMSprop"]
+
+
+def render_section(name, comparison, **training):
+    env = environment(ROOT / "templates")
+    summary = {
+        "fair_comparison": comparison,
+        "config": {"training": {"epochs": 70, "batch_size": 50, "seeds": [1, 2, 3], **training}},
+    }
+    return env.get_template(f"sections/{name}").render(
+        s=summary, variant_names=VARIANT_NAMES, variant_cells=VARIANT_CELLS
+    )
+
+
+def test_section_renders_collapsed_diverged_missing_and_edge_states(comparison):
+    text = render_section("comparacion_justa.md.j2", comparison)
+    assert "# Comparación justa {#sec-justa}" in text
+    assert "0.1135 [0.1135, 0.1135]; colapsa en 3 de 3" in text
+    assert "diverge en 1 de 3" in text
+    assert (
+        "| Adadelta | sin escalar (de 0 a 255) | 0.5000 [0.5000, 0.5000]; diverge en 1 de 3 "
+        "| sin datos | sin datos |" in text
+    )
+    assert "| ninguna |" in text
+    assert (
+        "| RMSprop | sin escalar (de 0 a 255) | —; diverge en 3 de 3 | sin datos | sin datos |"
+        in text
+    )
+    assert (
+        "Para Adadelta con la entrada sin escalar (de 0 a 255) y RMSprop con la entrada sin "
+        "escalar (de 0 a 255) ningún punto" in " ".join(text.split())
+    )
+    assert "en un borde de su rejilla en 2 casos" in text
+    assert "- Adam con la entrada sin escalar (de 0 a 255): el punto menor." in text
+    assert "desaparece la distancia al mejor de SGD" in text
+    assert "misma tasa: mismos entrenamientos" in text
+    assert "2 puntos para todos los optimizadores" in text
+    flat = " ".join(text.split())
+    assert "La rejilla común va de 0.001 a 0.01; Adadelta (de 0.01 a 0.1) usa una rejilla" in flat
+    assert "{{" not in text and "{%" not in text and "#}" not in text
+
+
+def test_section_says_when_budgets_differ_and_nothing_sits_on_an_edge(comparison):
+    comparison["budget"] = {
+        **comparison["budget"],
+        "equal": False,
+        "points": {"Adam": 2, "SGD": 3, "Adadelta": 2},
+    }
+    comparison["on_edge"] = []
+    text = render_section("comparacion_justa.md.j2", comparison)
+    assert "el presupuesto no es el mismo: 2 puntos para Adam, 3 puntos para SGD y 2" in text
+    assert "Todas las tasas elegidas quedan dentro de su rejilla" in text
+
+
+def test_conclusion_follows_the_gaps(comparison):
+    text = render_section("conclusion_justa.md.j2", comparison)
+    assert text.startswith("- **Con cada optimizador en su tasa ajustada**")
+    assert "empatan en cabeza Adam y SGD" in text
+    assert "SGD deja de quedar por detrás al ajustar" in text
+    assert "era la tasa, no el\n  método" in text
+    comparison["groups"]["raw"]["gaps"] = {
+        "vanish": [],
+        "remain": ["SGD"],
+        "appear": [],
+        "stay_tied": ["Adam"],
+    }
+    comparison["groups"]["raw"]["tuned"]["tied"] = ["Adam"]
+    text = render_section("conclusion_justa.md.j2", comparison)
+    assert "el mejor es Adam; SGD sigue por detrás incluso con su tasa ajustada" in text
+    assert "El ajuste no cierra ninguna de las distancias" in text
+
+
+def test_a_remaining_gap_at_a_grid_edge_is_qualified(comparison):
+    raw = comparison["groups"]["raw"]
+    raw["gaps"] = {"vanish": [], "remain": ["SGD"], "appear": [], "stay_tied": ["Adam"]}
+    raw["tuned"] = {**raw["tuned"], "tied": ["Adam"], "behind": ["SGD"]}
+    text = " ".join(render_section("comparacion_justa.md.j2", comparison).split())
+    assert (
+        "por detrás incluso con su tasa ajustada SGD: esa diferencia sí es del optimizador" in text
+    )
+    assert "aunque la tasa de SGD quedó en un borde de la rejilla" in text
