@@ -50,6 +50,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m optireport.devtools.snakelint
 
 publish: $(VENV)/.installed

@@ -35,5 +35,3 @@ def modules_run_by(script: Path) -> set[str]:
         for name, module in finder.modules.items()
         if name.startswith("optireport.") and not module.__path__
     }
-
-

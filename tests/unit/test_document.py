@@ -93,10 +93,10 @@ def test_state_filters_say_what_is_missing():
     assert document.target_cell(None) == "no lo alcanza"
     assert document.target_cell({"median": 42.26}) == "42.3 s"
     run = {"test_accuracy": 0.098, "diverged": True, "majority_prediction_share": 1.0}
-    assert document.run_cell(run) == "0.0980 (diverge)"
+    assert document.run_cell(run, 0.9) == "0.0980 (diverge)"
     run["diverged"] = False
-    assert document.run_cell(run) == "0.0980 (colapsa)"
-    assert document.run_cell({"test_accuracy": None, "diverged": False}) == "—"
+    assert document.run_cell(run, 0.9) == "0.0980 (colapsa)"
+    assert document.run_cell({"test_accuracy": None, "diverged": False}, 0.9) == "—"
 
 
 def test_group_notes_name_each_state_in_spanish():

@@ -108,7 +108,11 @@ def make_clean(root: Path) -> subprocess.CompletedProcess[str]:
 def test_make_clean_removes_the_build_block_and_keeps_everything_else(tmp_path):
     if shutil.which("make") is None:
         pytest.skip("Hace falta make.")
-    for name in ("Makefile", ".gitignore", "src/optireport/__init__.py", generated.__file__):
+    # What `make clean` runs: the module and the standard-library modules it imports.
+    package = ("__init__.py", "devtools/__init__.py", "store/__init__.py", "store/paths.py")
+    for name in ("Makefile", ".gitignore", *(f"src/optireport/{p}" for p in package)) + (
+        generated.__file__,
+    ):
         source = Path(name) if Path(name).is_absolute() else ROOT / name
         target = tmp_path / source.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,10 @@ from optireport.text import labels
 TEMPLATES = paths.ROOT / "templates"
 TIE = 0.005
 
+from helpers.common import FINDINGS  # noqa: E402
+
+SHARE = FINDINGS["collapse_share"]
+
 
 def test_configuration_names_say_what_changes():
     assert experiments.configuration_name("SGD") == "SGD"
@@ -126,6 +130,7 @@ def test_a_diverged_seed_has_no_test_figures():
             "epochs_completed": 1,
         },
         rows([math.nan]),
+        SHARE,
     )
     assert found["test_accuracy"] is None and found["test_loss"] is None
     assert found["diverged"] is True and found["collapsed"] is False
@@ -236,7 +241,9 @@ def metrics(seed=1, accuracy=0.95, share=0.12, diverged=False):
 
 def test_early_stopping_seed_reads_the_restored_epoch_and_what_it_saves():
     history = rows([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9, 1.0])
-    found = invitation.early_stopping_seed(history, metrics(accuracy=0.95), patience=3, tie=TIE)
+    found = invitation.early_stopping_seed(
+        history, metrics(accuracy=0.95), patience=3, tie=TIE, collapse_share=SHARE
+    )
     assert found["stop_epoch"] == 6 and found["best_epoch"] == 3
     assert found["epochs_saved"] == 2 and found["seconds_saved"] == 2.0
     assert found["seconds_total"] == 8.0
@@ -248,7 +255,7 @@ def test_early_stopping_seed_reads_the_restored_epoch_and_what_it_saves():
 
 def stopping_group(seeds_kwargs, val_losses=(1.0, 0.8, 0.9, 0.95, 1.0, 1.1)):
     seeds = [
-        invitation.early_stopping_seed(rows(list(val_losses)), metrics(**kw), 2, TIE)
+        invitation.early_stopping_seed(rows(list(val_losses)), metrics(**kw), 2, TIE, SHARE)
         for kw in seeds_kwargs
     ]
     return invitation.early_stopping_group("Adam", "raw", seeds, TIE)
@@ -287,6 +294,7 @@ def seed_results(accuracy, share=0.12, diverged=False, seeds=(1, 2)):
                 "epochs_completed": 3,
             },
             rows([1.0, 0.9, 0.8]),
+            SHARE,
         )
         for seed in seeds
     ]

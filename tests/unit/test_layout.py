@@ -11,6 +11,7 @@ from helpers.layout import SCRIPTS, modules_run_by, rule_scripts
 
 from optireport.devtools import imports
 
+
 def test_import_reader_agrees_with_modulefinder_on_every_script() -> None:
     scripts = rule_scripts()
     assert len(scripts) > 20 and set(scripts.values()) <= {p.stem for p in SCRIPTS.glob("*.py")}

@@ -3,9 +3,13 @@
 import math
 
 import pytest
+from helpers.common import FINDINGS
 
 from optireport.analysis import summary
+from optireport.analysis.stats import collapsed
 from optireport.store import history
+
+SHARE = FINDINGS["collapse_share"]
 
 HISTORY = (
     "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
@@ -64,7 +68,7 @@ def trainings():
 
 
 def test_aggregate_gives_median_range_and_counts(trainings):
-    groups = {(g["optimizer"], g["variant"]): g for g in summary.aggregate(trainings)}
+    groups = {(g["optimizer"], g["variant"]): g for g in summary.aggregate(trainings, SHARE)}
     adam = groups[("Adam", "raw")]
     assert adam["test_accuracy"] == {"median": 0.95, "min": 0.94, "max": 0.96, "n": 3}
     assert adam["seeds"] == [1, 2, 3]
@@ -82,14 +86,14 @@ def test_aggregate_gives_median_range_and_counts(trainings):
 
 
 def test_findings_rank_and_compare(trainings):
-    groups = summary.aggregate(trainings)
+    groups = summary.aggregate(trainings, SHARE)
     lr = [
         {"optimizer": "Adam", "learning_rate": 0.001, "val_accuracy": 0.9},
         {"optimizer": "Adam", "learning_rate": 0.01, "val_accuracy": 0.93},
         {"optimizer": "SGD", "learning_rate": 0.1, "val_accuracy": None},
         {"optimizer": "SGD", "learning_rate": 0.01, "val_accuracy": 0.2},
     ]
-    found = summary.findings(groups, lr, {"Adam": 0.001, "SGD": 0.001})
+    found = summary.findings(groups, lr, {"Adam": 0.001, "SGD": 0.001}, FINDINGS)
     assert found["rankings"]["raw"] == ["Adam", "SGD"]
     assert found["rankings"]["scaled"] == ["SGD", "Adam"]
     assert found["scaling_gain"]["SGD"] == pytest.approx(0.97 - 0.1135)
@@ -106,7 +110,8 @@ def test_findings_rank_and_compare(trainings):
             {"optimizer": "SGD", "variant": "scaled"},
         ],
     }
-    assert summary.findings(groups[:1], lr, {"Adam": 0.001, "SGD": 0.001})["first_to_target"] == {
+    first = summary.findings(groups[:1], lr, {"Adam": 0.001, "SGD": 0.001}, FINDINGS)
+    assert first["first_to_target"] == {
         "epochs": 3,
         "configurations": [{"optimizer": "Adam", "variant": "raw"}],
     }
@@ -228,7 +233,7 @@ def test_training_entry_counts_predictions_and_labels():
         "class_entropy": 2.3,
         "dead_units": [40, 3, 0],
     }
-    entry = summary.training_entry(metrics, "SGD", "raw")
+    entry = summary.training_entry(metrics, "SGD", "raw", 1)
     assert entry["prediction_counts"] == [0, 12, 0, 0, 0, 0, 0, 0, 0, 0]
     assert entry["label_counts"] == [0, 7, 0, 5, 0, 0, 0, 0, 0, 0]
     assert entry["dead_units"] == [40, 3, 0] and entry["class_entropy"] == 2.3
@@ -240,16 +245,16 @@ def test_collapse_threshold_comes_from_the_caller(trainings):
 
 
 def test_collapse_example_pairs_a_collapsed_run_with_a_healthy_one(trainings):
-    groups = summary.aggregate(trainings)
+    groups = summary.aggregate(trainings, SHARE)
     example = summary.collapse_example(groups, trainings)
     assert (example["collapsed"]["optimizer"], example["collapsed"]["seed"]) == ("SGD", 1)
     assert example["healthy"]["variant"] == "scaled" and example["healthy"]["seed"] == 1
     healthy_only = [t for t in trainings if t["optimizer"] == "Adam"]
-    assert summary.collapse_example(summary.aggregate(healthy_only), healthy_only) is None
+    assert summary.collapse_example(summary.aggregate(healthy_only, SHARE), healthy_only) is None
 
 
 def test_collapse_rates_split_the_grid(trainings):
-    groups = summary.aggregate(trainings)
+    groups = summary.aggregate(trainings, SHARE)
     lr = [
         {
             "optimizer": "SGD",
@@ -295,7 +300,7 @@ def test_diverged_runs_are_neither_collapsed_nor_in_the_test_statistics():
     ]
     for run in runs[:2]:
         run.update(test_loss=None, best_val_accuracy=None, best_epoch=None)
-    groups = summary.aggregate(runs)
+    groups = summary.aggregate(runs, SHARE)
     sgd = groups[0]
     assert sgd["diverged_runs"] == 2 and sgd["collapsed_runs"] == 0
     assert sgd["test_accuracy"] is None and sgd["test_loss"] is None
@@ -304,6 +309,7 @@ def test_diverged_runs_are_neither_collapsed_nor_in_the_test_statistics():
         groups,
         [{"optimizer": "SGD", "learning_rate": 0.01, "val_accuracy": None}],
         {"SGD": 50.0, "Adam": 0.001},
+        FINDINGS,
     )
     assert found["rankings"]["raw"] == ["Adam"]
     assert found["unranked"]["raw"] == found["always_diverged"]["raw"] == ["SGD"]
@@ -314,8 +320,8 @@ def test_diverged_runs_are_neither_collapsed_nor_in_the_test_statistics():
 def test_a_run_without_a_majority_share_is_not_collapsed():
     run = entry("Adam", "raw", 1, 0.9)
     run["majority_prediction_share"] = None
-    assert not summary.collapsed(run)
-    assert summary.aggregate([run])[0]["collapsed_runs"] == 0
+    assert not collapsed(run, SHARE)
+    assert summary.aggregate([run], SHARE)[0]["collapsed_runs"] == 0
 
 
 def test_scaling_effect_follows_the_seed_ranges():
@@ -334,5 +340,5 @@ def test_scaling_effect_follows_the_seed_ranges():
         for seed, accuracy in enumerate(values, start=1)
     ]
     rates = {"Adam": 0.001, "RMSprop": 0.001, "Adagrad": 0.001}
-    effect = summary.findings(summary.aggregate(runs), [], rates)["scaling_effect"]
+    effect = summary.findings(summary.aggregate(runs, SHARE), [], rates, FINDINGS)["scaling_effect"]
     assert effect == {"improves": ["Adam"], "unchanged": ["RMSprop"], "worsens": ["Adagrad"]}

@@ -13,6 +13,8 @@ from optireport.text.labels import VARIANT_CELLS, VARIANT_NAMES
 
 ROOT = paths.ROOT
 
+from helpers.common import FINDINGS  # noqa: E402
+
 
 def point(rate, val, diverged=False):
     return {"learning_rate": rate, "val_accuracy": val, "diverged": diverged}
@@ -160,6 +162,7 @@ def comparison():
         default,
         tuned,
         budget,
+        FINDINGS["collapse_share"],
     )
 
 

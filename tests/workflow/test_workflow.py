@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from helpers import layout
 import yaml
+from helpers import layout
+from helpers.common import ROOT
 
 from optireport.config import experiments
 from optireport.config.jobs import gd_run_name, lr_grid
+from optireport.devtools import imports
 
 if TYPE_CHECKING:  # imported by pytest itself, as a plugin, so that its asserts are rewritten
     from helpers.build import BuiltReport, Job

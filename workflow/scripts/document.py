@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from optireport.report import document
+from optireport.store import atomic
 from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])

@@ -1,16 +1,17 @@
 """Rule fair_comparison: tuned against configured learning rates, from the runs' metrics."""
 
 from optireport.analysis import summary, tuning
-from optireport.store import paths
+from optireport.config import jobs
+from optireport.store import atomic, paths
 from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
 
 config = snakemake.params.config
 choices = atomic.read_json(snakemake.input.rates)["choices"]
-jobs = snakemake.params.trainings
+trainings = snakemake.params.trainings
 default, tuned = [], []
-for optimizer, variant, seed in jobs:
+for optimizer, variant, seed in trainings:
     main_dir = paths.train_dir(optimizer, variant, seed)
     default.append(
         summary.training_entry(

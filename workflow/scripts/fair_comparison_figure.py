@@ -1,6 +1,7 @@
 """Rule fair_comparison_figure: test accuracy at the configured and at the tuned rate."""
 
 from optireport.figures import plots
+from optireport.store import atomic
 from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from optireport.figures import invitation_plots
 from optireport.figures import style as figure_style
-from optireport.store import history
+from optireport.store import atomic, history
 from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from optireport.analysis import invitation
-from optireport.store import history
+from optireport.store import atomic, history
 from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])

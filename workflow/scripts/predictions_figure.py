@@ -1,6 +1,7 @@
 """Rule predictions_figure: predicted digits of a collapsed run beside a healthy one."""
 
 from optireport.figures import plots
+from optireport.store import atomic
 from optireport.store.joblog import redirect_to_log
 from optireport.text import formats
 

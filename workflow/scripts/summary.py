@@ -4,7 +4,7 @@ import platform
 from pathlib import Path
 
 from optireport.analysis import summary
-from optireport.store import lockfile
+from optireport.store import atomic, lockfile
 from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])

@@ -1,6 +1,7 @@
 """Checkpoint tune: choose each optimizer's learning rate on each input from its grid."""
 
 from optireport.analysis import summary, tuning
+from optireport.store import atomic
 from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])

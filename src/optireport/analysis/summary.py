@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 from optireport.analysis import compare
-from optireport.analysis.stats import collapsed, spread
+from optireport.analysis.stats import collapsed, finite, spread
 from optireport.store import atomic, history
 
 TRAINING_FIELDS = (
@@ -60,11 +60,11 @@ def history_facts(history_path) -> dict:
     """
     rows = history.read(history_path)
     losses = [(row["epoch"], row["val_loss"]) for row in rows]
-    finite = [(epoch, loss) for epoch, loss in losses if math.isfinite(loss)]
-    best = min(finite, key=lambda pair: pair[1], default=(None, None))
+    kept = [(epoch, loss) for epoch, loss in losses if math.isfinite(loss)]
+    best = min(kept, key=lambda pair: pair[1], default=(None, None))
     first = rows[0]["loss"] if rows else math.nan
     return {
-        "first_epoch_loss": first if math.isfinite(first) else None,
+        "first_epoch_loss": finite(first),
         "final_loss": finite(rows[-1]["loss"]) if rows else None,
         "min_val_loss_epoch": best[0],
         "min_val_loss": best[1],
@@ -78,8 +78,8 @@ def history_facts(history_path) -> dict:
 
 def path_extent(xs: Iterable[float | None]) -> dict:
     """Smallest and largest finite x a gradient-descent path visited (None if none)."""
-    finite = [x for x in xs if x is not None and math.isfinite(x)]
-    return {"x_min": min(finite, default=None), "x_max": max(finite, default=None)}
+    visited = [x for x in xs if finite(x) is not None]
+    return {"x_min": min(visited, default=None), "x_max": max(visited, default=None)}
 
 
 def aggregate(trainings: list[dict], collapse_share: float) -> list[dict]:

@@ -187,7 +187,7 @@ def context(summary: dict) -> dict:
     return {
         "s": summary,
         # The thresholds that decide the wording of comparisons (config ``findings``).
-        "thresholds": config["findings"],
+        "thresholds": config.get("findings", {}),
         "groups": {f"{g['optimizer']}/{g['variant']}": g for g in summary["training_groups"]},
         "runs": {f"{r['optimizer']}/{r['variant']}/{r['seed']}": r for r in summary["trainings"]},
         "notes": {
