@@ -51,6 +51,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m optireport.devtools.config_docs --check
 	$(BIN)/python -m optireport.devtools.snakelint
 
 publish: $(VENV)/.installed

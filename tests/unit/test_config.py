@@ -93,6 +93,17 @@ def test_semantic_checks(config, schema, tmp_path):
     assert "«training.variants» debe incluir «raw»" in message
 
 
+def test_an_optimizer_grid_is_checked_over_the_shared_grid(config, schema):
+    """Its own keys override the shared ones: only the grid it will run is checked."""
+    config["lr_grid"].update(min=1e-4, max=1.0)
+    config["optimizers"]["Adam"]["lr_grid"] = {"min": 0.5}  # runs from 0.5 to 1.0
+    check_config(config, schema)
+    config["optimizers"]["Adam"]["lr_grid"] = {"min": 2.0}  # 2.0 > the shared max 1.0
+    assert "«optimizers.Adam.lr_grid»: «min» debe ser menor que «max»" in problems(
+        config, schema
+    )
+
+
 def test_names_and_grids_are_plain_and_stable(config):
     assert gd_run_name({"start": -2.0, "learning_rate": 0.01, "iterations": 1000}) == (
         "x-2_lr0.01_it1000"
@@ -202,6 +213,14 @@ def test_an_old_key_name_is_refused_naming_the_new_one(config, schema):
     # Only the renames are reported: the renamed values themselves are valid.
     assert message.count("\n  - ") == 2, message
     assert "clave desconocida" not in message
+
+
+def test_the_invitation_tie_is_the_report_tie(config, schema):
+    """One tie threshold for the whole report: the old invitation one is refused by name."""
+    config["invitation"]["thresholds"] = {"accuracy": 0.01}
+    message = problems(config, schema)
+    assert "«invitation.thresholds» ya no existe" in message and "«findings.tie»" in message
+    assert message.count("\n  - ") == 1, message
 
 
 def test_an_old_key_beside_other_mistakes_reports_them_all(config, schema):

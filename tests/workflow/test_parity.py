@@ -1,6 +1,6 @@
 """The quick report rendered by Quarto and by Pandoc + Typst: the same document for a reader.
 
-Both renderers render the session's quick build (``fixtures_build``) into folders of their own;
+Both renderers render the session's quick build (``helpers.build``) into folders of their own;
 needs the real Quarto CLI (skipped with an install hint without it, a failure in CI).
 """
 

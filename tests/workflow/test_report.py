@@ -1,6 +1,6 @@
 """The quick report as a reader gets it: the HTML page, the PDF and the numbers behind them.
 
-Everything is read from the session's quick build (``fixtures_build``); nothing is rebuilt here.
+Everything is read from the session's quick build (``helpers.build``); nothing is rebuilt here.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ epoch, the first *e* epochs of the full one (the batch order depends only on the
 epoch), and the full trainings record the test figures at every new minimum of the validation
 loss, which are the only weights early stopping with restore of the best weights hands back.
 
-Every comparison the text states is decided here, by the rules below, with thresholds from the
-config (``invitation.thresholds``).
+Every comparison the text states is decided here, by the rules below, with the report's one tie
+threshold (``findings.tie``).
 """
 
 from __future__ import annotations
@@ -274,7 +274,7 @@ def summarize(
     holds (optimizer, variant, metrics, history) of every main training, in config order.
     """
     spec = config["invitation"]
-    tie = float(spec["thresholds"]["accuracy"])
+    tie = float(config["findings"]["tie"])
     collapse_share = float(config["findings"]["collapse_share"])
     layout = experiments(config)
     groups = {

@@ -103,9 +103,11 @@ def _semantic_problems(config: dict) -> list[str]:
             problems.append(
                 f"«gradient_descent.{name}»: el primer valor debe ser menor que el segundo."
             )
-    grids = [("lr_grid", config.get("lr_grid", {}))]
+    # An optimizer's own grid keys override the shared grid's: check the grid it will run.
+    shared = config.get("lr_grid", {})
+    grids = [("lr_grid", shared)]
     grids += [
-        (f"optimizers.{name}.lr_grid", spec["lr_grid"])
+        (f"optimizers.{name}.lr_grid", {**shared, **spec["lr_grid"]})
         for name, spec in config.get("optimizers", {}).items()
         if isinstance(spec, dict) and "lr_grid" in spec
     ]
@@ -140,10 +142,23 @@ RENAMED_KEYS = {
 }
 
 
+# Keys that became one shared key elsewhere: (section, old key) -> the key that replaces it.
+MERGED_KEYS = {("invitation", "thresholds"): "findings.tie"}
+
+
 def _renamed(config: dict) -> tuple[list[str], dict]:
     """Problems naming each old key of ``config``, and the config with them renamed, so that
     the rest of it is still checked."""
     problems, renamed = [], copy.deepcopy(config)
+    for (section, old), new in MERGED_KEYS.items():
+        holder = renamed.get(section)
+        if isinstance(holder, dict) and old in holder:
+            holder.pop(old)
+            problems.append(
+                f"«{section}.{old}» ya no existe: todo el informe decide sus empates con un "
+                f"solo umbral, «{new}». Borre «{section}.{old}» y, si había cambiado su "
+                f"valor, póngalo en «{new}»."
+            )
     for (section, old), (new, detail) in RENAMED_KEYS.items():
         holder = renamed if section is None else renamed.get(section)
         if not isinstance(holder, dict) or old not in holder:

@@ -2,7 +2,7 @@
 
 ``.gitignore`` keeps two blocks: ``build`` (what the workflow makes; ``make clean`` removes it)
 and ``local`` (the virtual environment, caches, published copies; ``make clean`` keeps it).
-The tests' copy of the repository leaves out both (``tests/fixtures_build.py``). Only the plain
+The tests' copy of the repository leaves out both (``tests/helpers/build.py``). Only the plain
 gitignore forms are accepted (``/anchored``, ``name``, ``dir/``, ``*`` and ``?`` inside a name),
 so this reading and git's agree; anything else is an error, not a silent mismatch.
 

@@ -3,7 +3,7 @@
 Snakemake asks each rule for a conda environment or a container, so that its software is
 documented and deployable. Here the software is documented by ``requirements.lock`` and every
 rule runs in the one environment installed from it (``make``); no conda environment is declared,
-because the conda route could not be verified (README, «Instalación»). So that lint is expected,
+because the conda route could not be verified (docs/instalacion.md). So that lint is expected,
 once per rule, and is counted, not shown; any other lint is printed and fails the check.
 
 Snakemake's command line prints text only (its ``--lint json`` is ignored), hence the API.
