@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,14 +149,25 @@ class BuiltReport:
         return self.root / "results" / "summary.json"
 
     def snakemake(
-        self, *extra: str, root: Path | None = None, timeout: float = 600
+        self,
+        *extra: str,
+        root: Path | None = None,
+        timeout: float = 600,
+        overlays: Sequence[Path | str] = (),
     ) -> subprocess.CompletedProcess[str]:
-        """Snakemake with the build's own options plus ``extra``, in ``root`` (default: here)."""
-        return run_snakemake(root or self.root, *SNAKEMAKE_ARGS, *extra, timeout=timeout)
+        """Snakemake with the build's own options plus ``extra``, in ``root`` (default: here).
 
-    def dry_run(self, *extra: str, root: Path | None = None) -> list[Job]:
+        ``overlays`` are config files merged over the quick profile, in order (Snakemake keeps
+        only the last ``--configfile`` option, so they join the build's own).
+        """
+        options = SNAKEMAKE_ARGS + tuple(str(path) for path in overlays)
+        return run_snakemake(root or self.root, *options, *extra, timeout=timeout)
+
+    def dry_run(
+        self, *extra: str, root: Path | None = None, overlays: Sequence[Path | str] = ()
+    ) -> list[Job]:
         """Jobs a dry-run with the build's own options (plus ``extra``) would execute."""
-        proc = self.snakemake("--dry-run", *extra, root=root)
+        proc = self.snakemake("--dry-run", *extra, root=root, overlays=overlays)
         if proc.returncode != 0:
             pytest.fail("The dry-run failed. " + describe_failure(proc), pytrace=False)
         return parse_dry_run(proc.stdout + "\n" + proc.stderr)

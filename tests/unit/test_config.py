@@ -99,9 +99,7 @@ def test_an_optimizer_grid_is_checked_over_the_shared_grid(config, schema):
     config["optimizers"]["Adam"]["lr_grid"] = {"min": 0.5}  # runs from 0.5 to 1.0
     check_config(config, schema)
     config["optimizers"]["Adam"]["lr_grid"] = {"min": 2.0}  # 2.0 > the shared max 1.0
-    assert "«optimizers.Adam.lr_grid»: «min» debe ser menor que «max»" in problems(
-        config, schema
-    )
+    assert "«optimizers.Adam.lr_grid»: «min» debe ser menor que «max»" in problems(config, schema)
 
 
 def test_names_and_grids_are_plain_and_stable(config):
@@ -239,3 +237,30 @@ def test_report_config_leaves_out_only_where_the_report_is_published(config):
     assert {k: v for k, v in shown.items() if k != "report"} == {
         k: v for k, v in config.items() if k != "report"
     }
+
+
+def test_config_key_order_is_the_schemas_whatever_the_files_gave(config, schema):
+    """Params compare by repr(): one key order for one configuration, whatever the overlays."""
+    from optireport.config.check import in_schema_order
+
+    def reversed_keys(value, named=False):
+        if isinstance(value, dict):
+            items = list(value.items())
+            items = items if named else items[::-1]
+            named_keys = ("optimizers", "settings", "reference_accuracy", "reference_loss")
+            return {k: reversed_keys(v, k in named_keys) for k, v in items}
+        return [reversed_keys(v) for v in value] if isinstance(value, list) else value
+
+    shuffled = reversed_keys(config)
+    assert list(shuffled) != list(config)
+    ordered, again = in_schema_order(config, schema), in_schema_order(shuffled, schema)
+    assert repr(ordered) == repr(again) and ordered == config
+    assert list(ordered) == [key for key in schema["properties"] if key in config]
+    # Named entries keep the order the user gave them (the report lists them so); their own
+    # Keras arguments, unknown to the schema, come after the known keys, sorted.
+    assert list(ordered["optimizers"]) == list(config["optimizers"])
+    adagrad = in_schema_order(
+        {**config, "optimizers": {"A": {"class": "Adagrad", "args": {"z": 1, "learning_rate": 1}}}},
+        schema,
+    )["optimizers"]["A"]
+    assert list(adagrad) == ["class", "args"] and list(adagrad["args"]) == ["learning_rate", "z"]

@@ -1,8 +1,8 @@
 """``config/extended.yaml``: the larger study plans exactly the jobs it promises.
 
 A dry run in a fresh copy of the repository (no results yet), so every job is planned. The
-The core-hour estimate of docs/cluster.md for the cluster multiplies these counts by measured job times:
-a rule whose job count grows with the study belongs in ``SCALED`` below, with its formula.
+core-hour estimate of docs/cluster.md multiplies these counts by measured job times: a rule
+whose job count grows with the study belongs in ``SCALED`` below, with its formula.
 """
 
 from collections import Counter

@@ -1,6 +1,6 @@
 """Faults a user meets while experimenting, reproduced on copies of the quick build.
 
-Each test damages or misconfigures a copy of the session's quick build (``fixtures_build``),
+Each test damages or misconfigures a copy of the session's quick build (``helpers.build``),
 reruns the workflow as a user would, and checks both the outcome (a Spanish message before
 any job, or a correct report that says what happened) and that no previously computed result
 was lost: every result file keeps its bytes unless the fault was in that very file.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from helpers.build import (
     QUICK_CONFIG,
     BuiltReport,
     describe_failure,
+    parse_dry_run,
     run_snakemake,
     snakemake_env,
 )
@@ -119,15 +121,43 @@ def test_optimizer_diverging_in_every_seed_gives_a_report_that_says_so(
 
 
 def test_truncated_mnist_is_rebuilt_identical_before_any_job(workspace: Path) -> None:
+    """The readers of the MNIST copy take it as ancient(): damaged, it reruns nothing.
+
+    Reading the workflow and a dry-run write nothing, so the damaged copy stays as it is until
+    a run has a job to do; then the Snakefile's onstart handler rebuilds it, identical and
+    with its recorded time, before that job starts.
+    """
     before = hashes(workspace)
     npz = workspace / "results" / "data" / "mnist.npz"
+    recorded = json.loads(
+        (workspace / "results" / "data" / "mnist.json").read_text(encoding="utf-8")
+    )
     npz.write_bytes(npz.read_bytes()[:1000])
-    proc = run_snakemake(workspace, "--cores", "2", "--configfile", QUICK_CONFIG)
+    damaged = npz.stat()
+
+    plan = run_snakemake(workspace, "--cores", "2", "--configfile", QUICK_CONFIG, "--dry-run")
+    assert plan.returncode == 0, describe_failure(plan)
+    assert "Nothing to be done" in plan.stdout + plan.stderr, plan.stdout
+    assert "está dañado" not in plan.stdout + plan.stderr
+    assert (npz.stat().st_size, npz.stat().st_mtime_ns) == (1000, damaged.st_mtime_ns)
+
+    # A job that reads the copy (the dataset figure, forced): the copy is rebuilt first.
+    proc = run_snakemake(
+        workspace,
+        *("--cores", "2", "--configfile", QUICK_CONFIG),
+        *("--forcerun", "digits_figure", "--", "report/figures/digits.svg"),
+    )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, describe_failure(proc)
-    assert "Aviso: results/data/mnist.npz está dañado" in output
-    assert "Nothing to be done" in output, output
+    assert [job.rule for job in parse_dry_run(output)] == ["digits_figure"]
+    # Both go to stderr, in the order they happen: the repair, then the job.
+    warning = proc.stderr.index("Aviso: results/data/mnist.npz está dañado")
+    assert warning < re.search(r"^(local)?rule digits_figure:$", proc.stderr, re.M).start()
+    assert npz.stat().st_mtime_ns == recorded["npz"]["mtime_ns"]
     assert hashes(workspace) == before
+
+    again = run_snakemake(workspace, "--cores", "2", "--configfile", QUICK_CONFIG, "--dry-run")
+    assert "Nothing to be done" in again.stdout + again.stderr, again.stdout
 
 
 def test_garbage_in_a_history_names_the_file_and_its_fix_recomputes_it(
@@ -252,11 +282,12 @@ def test_every_template_renders_every_state_a_run_can_be_in(
     for probe in data["lr_grid"]:
         if probe["optimizer"] == "SGD":
             probe.update(val_accuracy=None, best_val_accuracy=None, diverged=True)
-    data["training_groups"] = summary.aggregate(data["trainings"])
+    thresholds = data["config"]["findings"]
+    data["training_groups"] = summary.aggregate(data["trainings"], thresholds["collapse_share"])
     rates = {
         name: spec["args"]["learning_rate"] for name, spec in data["config"]["optimizers"].items()
     }
-    data["findings"] = summary.findings(data["training_groups"], data["lr_grid"], rates)
+    data["findings"] = summary.findings(data["training_groups"], data["lr_grid"], rates, thresholds)
 
     out = tmp_path / "informe.qmd"
     document.write_document(data, ROOT / "templates", out)

@@ -1,6 +1,6 @@
 """What Snakemake would rerun after a build, and what it refuses to start.
 
-Every test dry-runs the workflow against the quick build of ``fixtures_build`` (built once per
+Every test dry-runs the workflow against the quick build of ``helpers.build`` (built once per
 session, with real training, so params, code and mtimes are recorded in ``.snakemake/`` exactly
 as after ``make report``). A test that edits a config file or a template restores its content
 and its mtime afterwards, so the shared build stays up to date for the next test. Dry-runs
@@ -23,7 +23,7 @@ from helpers import layout
 from helpers.common import ROOT
 
 from optireport.config import experiments
-from optireport.config.jobs import gd_run_name, lr_grid
+from optireport.config.jobs import gd_run_name, grid_point_name, lr_grid
 from optireport.devtools import imports
 
 if TYPE_CHECKING:  # imported by pytest itself, as a plugin, so that its asserts are rewritten
@@ -187,7 +187,7 @@ def test_changing_sgd_learning_rate_retrains_only_sgd(
     assert jobs_of(jobs, "lr_grid") == [] and jobs_of(jobs, "tune") == []
     choices = tuning_choices(built_report)["SGD"]
     assert tuned_keys(jobs) == {
-        ("SGD", variant, jobs.grid_point_name(old_rate)[2:], str(seed))
+        ("SGD", variant, grid_point_name(old_rate)[2:], str(seed))
         for variant in config["training"]["variants"]
         if choices[variant]["learning_rate"] == old_rate
         for seed in config["training"]["seeds"]
@@ -334,7 +334,7 @@ def test_a_grid_change_retrains_only_the_optimizers_whose_tuned_rate_changed(
         (
             "SGD",
             variant,
-            jobs.grid_point_name(after["SGD"][variant]["learning_rate"])[2:],
+            grid_point_name(after["SGD"][variant]["learning_rate"])[2:],
             str(seed),
         )
         for variant in config["training"]["variants"]
@@ -363,7 +363,8 @@ def test_changing_the_lock_reruns_the_summary_and_what_follows_but_no_computatio
     editable, built_report: BuiltReport, downstream
 ) -> None:
     """Snakemake cannot see installed versions: a new lock reruns the summary (which names its
-    digest) and the document, never a training (README, «Qué pasa con las cifras»)."""
+    digest) and the document, never a training (docs/instalacion.md, «Qué pasa con las cifras
+    del informe»)."""
     lock = editable("requirements.lock")
     with lock.open("a", encoding="utf-8") as handle:
         handle.write("# edited by test_workflow.py\n")
@@ -474,7 +475,7 @@ def test_publishing_elsewhere_reruns_nothing(built_report: BuiltReport, editable
 def test_changing_a_display_label_reruns_the_figures_that_show_it(
     built_report: BuiltReport, editable, monkeypatch, old: str, new: str, shown_by: set[str]
 ) -> None:
-    labels = editable("src/optireport/labels.py")
+    labels = editable("src/optireport/text/labels.py")
     text = labels.read_text(encoding="utf-8")
     assert old in text
     labels.write_text(text.replace(old, new), encoding="utf-8")

@@ -1,13 +1,19 @@
-# Config validation and the helpers that turn the config into job lists and params.
+# Shared by the workflow's files (the config, checked; the job lists, paths and params built
+# from it; the inputs every job names). Reading the workflow checks the config and writes
+# nothing; a damaged MNIST copy is rebuilt by the Snakefile's onstart handler, before any job.
+# Each file under workflow/rules uses only its own names, the names defined here, and the
+# `rules.<name>.output` of those included before it.
 import json
+import re
 import sys
 from pathlib import Path
 
 import yaml
 from snakemake.utils import validate
 
-from optireport.config import check, jobs
+from optireport.config import check, experiments, jobs
 from optireport.devtools import imports
+from optireport.report import render as renderers
 from optireport.store import paths
 from optireport.text import labels
 from optireport.training import data
@@ -15,62 +21,60 @@ from optireport.training import data
 SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
 
 # Software: every rule runs in the environment Snakemake runs in, the project's own, installed
-# from requirements.lock by `make`. No rule names a conda environment (README, «Instalación»).
+# from requirements.lock by `make`. No rule names a conda environment (docs/instalacion.md).
 
 # Before anything else: a path with a space breaks every script rule (snakemake#2645).
 PATH_PROBLEMS = check.path_problems(Path.cwd(), sys.executable)
 if PATH_PROBLEMS:
     sys.exit("\n".join(PATH_PROBLEMS))
 
+CONFIG_SCHEMA = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
 try:
-    check.check_config(config, yaml.safe_load(SCHEMA.read_text(encoding="utf-8")))
+    check.check_config(config, CONFIG_SCHEMA)
 except check.ConfigError as error:
     sys.exit(str(error))
 validate(config, str(SCHEMA), set_default=True)
 
-# A damaged MNIST copy would fail every training: rebuild it (identical) before any job.
-MNIST_NPZ, MNIST_INFO = Path("results/data/mnist.npz"), Path("results/data/mnist.json")
-MNIST_DAMAGE = data.npz_damage(MNIST_NPZ, MNIST_INFO)
-if MNIST_DAMAGE:
-    print(
-        f"Aviso: {MNIST_NPZ} está dañado ({MNIST_DAMAGE}); se reconstruye desde las "
-        "fuentes de MNIST, idéntico al original, sin repetir ningún entrenamiento.",
-        file=sys.stderr,
-    )
-    mnist_file = config["data"]["mnist_file"]
-    try:
-        data.repair_npz(
-            MNIST_NPZ,
-            MNIST_INFO,
-            Path(mnist_file) if mnist_file else None,
-            Path("resources"),
-            lambda line: print(line, file=sys.stderr),
-        )
-    except data.DataError as error:
-        sys.exit(
-            f"{error}\nNo se pudo reconstruir {MNIST_NPZ}. Bórrelo junto con {MNIST_INFO} "
-            "(rm results/data/mnist.*) y vuelva a ejecutar: la regla mnist lo creará de "
-            "nuevo y se repetirán los entrenamientos."
-        )
+# renderer: quarto without Quarto on PATH stops here, before any job, saying how to get it.
+try:
+    renderers.choose_renderer(config["report"]["renderer"])
+except renderers.RenderError as error:
+    sys.exit(str(error))
+
+
+# From here on every params built from the config compares by value, whatever key order the
+# config files gave (in place: Snakemake holds this very dict).
+CANONICAL_CONFIG = check.in_schema_order(config, CONFIG_SCHEMA)
+config.clear()
+config.update(CANONICAL_CONFIG)
 
 OPTIMIZERS = list(config["optimizers"])
 VARIANTS = list(config["training"]["variants"])
 SEEDS = [int(seed) for seed in config["training"]["seeds"]]
 GD_RUNS = {jobs.gd_run_name(run): run for run in config["gradient_descent"]["runs"]}
+INVITATION_CONFIGURATIONS = list(experiments.experiments(config)["configurations"])
+
+# The directory of one main training, and of one training at a tuned rate, as rule patterns.
+TRAIN_DIR = paths.train_dir("{optimizer}", "{variant}", "{seed}")
+TUNED_DIR = paths.tuned_dir("{optimizer}", "{variant}", "lr{rate}", "{seed}")
 
 
 wildcard_constraints:
-    optimizer="|".join(OPTIMIZERS),
+    optimizer="|".join(map(re.escape, OPTIMIZERS)),
     variant="raw|scaled",
     seed=r"\d+",
-    run="|".join(GD_RUNS),
+    run="|".join(map(re.escape, GD_RUNS)),
+    configuration="|".join(map(re.escape, INVITATION_CONFIGURATIONS)),
 
 
 def code(script):
     """The package modules ``workflow/scripts/<script>.py`` imports, directly or not, as
     inputs of its rule: editing one of them reruns the rule's jobs, and only those."""
     source = Path("workflow/scripts") / f"{script}.py"
-    return [imports.module_file(module, Path.cwd()) for module in imports.package_modules(source)]
+    return [
+        imports.module_file(module, paths.ROOT)
+        for module in imports.package_modules(source)
+    ]
 
 
 def gd_run_params(wildcards):
@@ -83,8 +87,8 @@ def gd_run_params(wildcards):
 
 
 def data_subset():
-    data = config["data"]
-    return {"train": data["train_subset"], "test": data["test_subset"]}
+    spec = config["data"]
+    return {"train": spec["train_subset"], "test": spec["test_subset"]}
 
 
 def train_params(wildcards):
@@ -117,6 +121,13 @@ def lr_grid_params(wildcards):
     }
 
 
+def invitation_params(wildcards):
+    return {
+        **experiments.configuration_settings(config, wildcards.configuration),
+        "subset": data_subset(),
+    }
+
+
 def training_jobs():
     """(optimizer, variant, seed) of every training job, in config order."""
     return [
@@ -128,12 +139,35 @@ def training_jobs():
 
 
 def training_dirs():
-    return [f"results/train/{o}/{v}/seed{s}" for o, v, s in training_jobs()]
+    return [paths.train_dir(o, v, s) for o, v, s in training_jobs()]
+
+
+def training_files(role, variant=None):
+    """One file (``history``, ``metrics``, ...) of every main training, in config order;
+    with ``variant``, of that input's trainings only."""
+    return [
+        paths.training_files(paths.train_dir(o, v, s))[role]
+        for o, v, s in training_jobs()
+        if variant in (None, v)
+    ]
 
 
 def tuning_grids():
     """(variant, optimizer) of every learning-rate grid: one per training variant."""
     return [(variant, optimizer) for variant in VARIANTS for optimizer in OPTIMIZERS]
+
+
+def tuning_grid_dirs():
+    return [paths.lr_grid_dir(v, o) for v, o in tuning_grids()]
+
+
+def report_grid_dirs():
+    """The grids the learning-rate section shows: those of its input (lr_grid.variant)."""
+    return [paths.lr_grid_dir(config["lr_grid"]["variant"], o) for o in OPTIMIZERS]
+
+
+def invitation_dirs():
+    return [paths.invitation_dir(name) for name in INVITATION_CONFIGURATIONS]
 
 
 def grid_point_names(optimizer):
@@ -178,14 +212,15 @@ def tuned_runs():
 
 
 def tuned_metrics(wildcards):
-    return [f"{directory}/metrics.json" for *_, directory in tuned_runs()]
+    return [paths.training_files(d)["metrics"] for *_, d in tuned_runs()]
 
 
 def tuned_benchmarks(wildcards):
+    """The benchmarks of the tuned trainings that are not main ones."""
     return [
-        directory.replace("results/tuned/", "benchmarks/train_tuned/", 1) + ".tsv"
+        paths.benchmark_of(directory)
         for *_, directory in tuned_runs()
-        if directory.startswith("results/tuned/")
+        if directory.startswith(f"{paths.TUNED_ROOT}/")
     ]
 
 
@@ -199,20 +234,16 @@ def tuned_train_params(wildcards):
 
 
 def benchmark_files():
+    """Every benchmark the appendix times, but the tuned trainings' (tuned_benchmarks)."""
     return (
-        ["benchmarks/mnist.tsv"]
-        + [f"benchmarks/train/{o}/{v}/seed{s}.tsv" for o, v, s in training_jobs()]
-        + [f"benchmarks/lr_grid/{v}/{o}.tsv" for v, o in tuning_grids()]
+        [f"{paths.BENCHMARKS}/mnist.tsv"]
+        + [paths.benchmark_of(directory) for directory in training_dirs()]
+        + [f"{paths.BENCHMARKS}/lr_grid/{v}/{o}.tsv" for v, o in tuning_grids()]
+        + [
+            f"{paths.BENCHMARKS}/invitation_train/{name}.tsv"
+            for name in INVITATION_CONFIGURATIONS
+        ]
     )
-
-
-def training_outputs(prefix):
-    return {
-        "history": f"{prefix}/history.csv",
-        "summary": f"{prefix}/summary.txt",
-        "model": f"{prefix}/model.keras",
-        "metrics": f"{prefix}/metrics.json",
-    }
 
 
 def train_mem_mb(wildcards, attempt):
@@ -238,6 +269,28 @@ def lr_grid_runtime_min(wildcards, attempt):
     return runtime_min(points * int(config["lr_grid"]["epochs"]), attempt)
 
 
+def invitation_runtime_min(wildcards, attempt):
+    spec = config["invitation"]
+    return runtime_min(spec["epochs"] * len(spec["seeds"]), attempt)
+
+
+def repair_damaged_mnist():
+    """The Snakefile's onstart handler: after the DAG is built, before any job, never in a
+    dry-run. A damaged MNIST copy is rebuilt identical, with its recorded time; its readers
+    take it as ancient(), so nothing reruns."""
+    mnist_file = config["data"]["mnist_file"]
+    try:
+        data.repair_if_damaged(
+            Path(paths.MNIST_NPZ),
+            Path(paths.MNIST_INFO),
+            Path(mnist_file) if mnist_file else None,
+            Path("resources"),
+            lambda line: print(line, file=sys.stderr),
+        )
+    except data.DataError as error:
+        sys.exit(str(error))
+
+
 RULE_FILES = sorted(str(path) for path in Path("workflow/rules").glob("*.smk"))
 
 # Jinja templates plus the files they inline verbatim (the explorer's script and style).
@@ -251,17 +304,17 @@ CAPTIONS = sorted(
     if path.name != "workflow.rst"
 )
 
-FIGURES = [
-    "report/figures/digits.svg",
-    "report/figures/gd_curve.svg",
-    "report/figures/gd_runs.svg",
-    "report/figures/gd_methods.svg",
-    "report/figures/gd_methods.gif",
-    "report/figures/accuracy.svg",
-    "report/figures/loss.svg",
-    "report/figures/variants.svg",
-    "report/figures/lr_grid.svg",
-    "report/figures/predictions.svg",
-    "report/figures/fair_comparison.svg",
-    "report/figures/rulegraph.svg",
+# The renderers' settings and house style (report/_quarto.yml explains who reads what).
+RENDER_SETTINGS = [
+    f"report/{name}"
+    for name in (
+        "_quarto.yml",
+        "pandoc.yaml",
+        "pandoc-html.yaml",
+        "pandoc-typst.yaml",
+        "quarto-stand-in.lua",
+        "pdf-metadata.lua",
+        "style.typ",
+        "styles.css",
+    )
 ]

@@ -17,7 +17,7 @@ rule gd_run:
 
 rule gd_runs_figure:
     input:
-        runs=expand("results/gd/runs/{run}.json", run=GD_RUNS),
+        runs=expand(rules.gd_run.output[0], run=GD_RUNS),
         code=code("gd_runs_figure"),
     output:
         report(
@@ -70,7 +70,7 @@ rule gd_methods:
 
 rule gd_methods_figures:
     input:
-        methods="results/gd/methods.json",
+        methods=rules.gd_methods.output[0],
         code=code("gd_methods_figures"),
     output:
         figure=report(

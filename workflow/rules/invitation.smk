@@ -1,55 +1,34 @@
 # The experiments the notebook's closing invitation calls for (optireport.analysis.invitation): one
 # training job per configuration (all its seeds), then one summary of the chapter and its
 # figures. Early stopping reads the main trainings and trains nothing.
-import re
-
-from optireport.config import experiments
-
-INVITATION = experiments.experiments(config)
-INVITATION_CONFIGURATIONS = list(INVITATION["configurations"])
-INVITATION_FIGURES = [
-    f"report/figures/{name}.svg"
-    for name in ("batch_size", "momentum", "adadelta", "early_stopping")
-]
 
 
 rule invitation_train:
     input:
-        mnist="results/data/mnist.npz",
+        mnist=ancient(rules.mnist.output.npz),
         code=code("invitation_train"),
     output:
-        directory("results/invitation/{configuration}"),
+        directory(paths.invitation_dir("{configuration}")),
     log:
         "logs/invitation/{configuration}.log",
     benchmark:
         "benchmarks/invitation_train/{configuration}.tsv"
-    wildcard_constraints:
-        configuration="|".join(map(re.escape, INVITATION_CONFIGURATIONS)),
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,
-        runtime=lambda w, attempt: runtime_min(
-            config["invitation"]["epochs"] * len(config["invitation"]["seeds"]),
-            attempt,
-        ),
+        runtime=invitation_runtime_min,
     params:
-        settings=lambda w: {
-            **experiments.configuration_settings(config, w.configuration),
-            "subset": data_subset(),
-        },
+        settings=invitation_params,
     script:
         "../scripts/invitation_train.py"
 
 
 rule invitation_summary:
     input:
-        mnist="results/data/mnist.json",
-        runs=expand(
-            "results/invitation/{configuration}",
-            configuration=INVITATION_CONFIGURATIONS,
-        ),
-        histories=[f"{d}/history.csv" for d in training_dirs()],
-        metrics=[f"{d}/metrics.json" for d in training_dirs()],
+        mnist=rules.mnist.output.info,
+        runs=invitation_dirs(),
+        histories=training_files("history"),
+        metrics=training_files("metrics"),
         code=code("invitation_summary"),
     output:
         "results/invitation/summary.json",
@@ -64,12 +43,9 @@ rule invitation_summary:
 
 rule invitation_figures:
     input:
-        summary="results/invitation/summary.json",
-        runs=expand(
-            "results/invitation/{configuration}",
-            configuration=INVITATION_CONFIGURATIONS,
-        ),
-        histories=[f"{d}/history.csv" for d in training_dirs()],
+        summary=rules.invitation_summary.output[0],
+        runs=invitation_dirs(),
+        histories=training_files("history"),
         code=code("invitation_figures"),
     output:
         batch_size=report(

@@ -6,10 +6,10 @@
 
 rule lr_grid:
     input:
-        mnist="results/data/mnist.npz",
+        mnist=ancient(rules.mnist.output.npz),
         code=code("lr_grid"),
     output:
-        directory("results/lr_grid/{variant}/{optimizer}"),
+        directory(paths.lr_grid_dir("{variant}", "{optimizer}")),
     log:
         "logs/lr_grid/{variant}/{optimizer}.log",
     benchmark:
@@ -26,11 +26,7 @@ rule lr_grid:
 
 rule lr_grid_figure:
     input:
-        grids=expand(
-            "results/lr_grid/{variant}/{optimizer}",
-            variant=config["lr_grid"]["variant"],
-            optimizer=OPTIMIZERS,
-        ),
+        grids=report_grid_dirs(),
         code=code("lr_grid_figure"),
     output:
         report(

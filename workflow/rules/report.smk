@@ -1,27 +1,5 @@
 # The report itself: the Quarto document generated from the templates and summary.json, its
 # HTML/PDF rendering, the edition record, and the rule graph figure of its appendix.
-from optireport.report import render as renderers
-
-# renderer: quarto without Quarto on PATH stops here, before any job, saying how to get it.
-try:
-    renderers.choose_renderer(config["report"]["renderer"])
-except renderers.RenderError as error:
-    sys.exit(str(error))
-
-# The renderers' settings and house style (report/_quarto.yml explains who reads what).
-RENDER_SETTINGS = [
-    f"report/{name}"
-    for name in (
-        "_quarto.yml",
-        "pandoc.yaml",
-        "pandoc-html.yaml",
-        "pandoc-typst.yaml",
-        "quarto-stand-in.lua",
-        "pdf-metadata.lua",
-        "style.typ",
-        "styles.css",
-    )
-]
 
 
 rule rulegraph_figure:
@@ -45,7 +23,7 @@ rule rulegraph_figure:
 
 rule document:
     input:
-        summary="results/summary.json",
+        summary=rules.summary.output[0],
         templates=TEMPLATES,
         captions=CAPTIONS,
         code=code("document"),
@@ -59,9 +37,21 @@ rule document:
 
 rule render:
     input:
-        qmd="report/informe.qmd",
-        figures=FIGURES,
-        invitation_figures=INVITATION_FIGURES,
+        qmd=rules.document.output[0],
+        # Every figure the document shows: the outputs of the figure rules.
+        figures=[
+            rules.digits_figure.output,
+            rules.gd_curve_figure.output,
+            rules.gd_runs_figure.output,
+            rules.gd_methods_figures.output,
+            rules.curves_figures.output,
+            rules.variants_figure.output,
+            rules.lr_grid_figure.output,
+            rules.predictions_figure.output,
+            rules.fair_comparison_figure.output,
+            rules.invitation_figures.output,
+            rules.rulegraph_figure.output.svg,
+        ],
         settings=RENDER_SETTINGS,
         code=code("render"),
     output:
@@ -79,11 +69,11 @@ rule render:
 
 rule edition:
     input:
-        html="report/_site/informe.html",
-        pdf="report/_site/informe.pdf",
+        html=rules.render.output.html,
+        pdf=rules.render.output.pdf,
         code=code("edition"),
     output:
-        "results/edition.json",
+        paths.EDITION,
     log:
         "logs/report/edition.log",
     params:

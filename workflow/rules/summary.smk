@@ -4,26 +4,21 @@
 
 rule summary:
     input:
-        mnist="results/data/mnist.json",
-        gd_runs=expand("results/gd/runs/{run}.json", run=GD_RUNS),
-        gd_methods="results/gd/methods.json",
-        trainings=[f"{d}/metrics.json" for d in training_dirs()],
-        lr_grid=expand(
-            "results/lr_grid/{variant}/{optimizer}",
-            variant=config["lr_grid"]["variant"],
-            optimizer=OPTIMIZERS,
-        ),
-        fair_comparison="results/tuning/comparison.json",
-        invitation="results/invitation/summary.json",
-        benchmarks=benchmark_files()
-        + [f"benchmarks/invitation_train/{c}.tsv" for c in INVITATION_CONFIGURATIONS],
+        mnist=rules.mnist.output.info,
+        gd_runs=expand(rules.gd_run.output[0], run=GD_RUNS),
+        gd_methods=rules.gd_methods.output[0],
+        trainings=training_files("metrics"),
+        lr_grid=report_grid_dirs(),
+        fair_comparison=rules.fair_comparison.output[0],
+        invitation=rules.invitation_summary.output[0],
+        benchmarks=benchmark_files(),
         tuned_benchmarks=tuned_benchmarks,
-        model_summary=f"{training_dirs()[0]}/summary.txt",
+        model_summary=training_files("summary")[0],
         # The environment's lock: the appendix names its digest.
         lock="requirements.lock",
         code=code("summary"),
     output:
-        "results/summary.json",
+        paths.SUMMARY,
     log:
         "logs/summary.log",
     params:
@@ -40,7 +35,7 @@ rule summary:
 
 rule predictions_figure:
     input:
-        summary="results/summary.json",
+        summary=rules.summary.output[0],
         code=code("predictions_figure"),
     output:
         report(

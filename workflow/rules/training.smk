@@ -4,14 +4,14 @@
 
 rule train:
     input:
-        mnist="results/data/mnist.npz",
+        mnist=ancient(rules.mnist.output.npz),
         code=code("train"),
     output:
-        **training_outputs("results/train/{optimizer}/{variant}/seed{seed}"),
+        **paths.training_files(TRAIN_DIR),
     log:
         "logs/train/{optimizer}/{variant}/seed{seed}.log",
     benchmark:
-        "benchmarks/train/{optimizer}/{variant}/seed{seed}.tsv"
+        paths.benchmark_of(TRAIN_DIR)
     threads: config["training"]["threads"]
     resources:
         mem_mb=train_mem_mb,
@@ -24,11 +24,7 @@ rule train:
 
 rule curves_figures:
     input:
-        histories=[
-            f"results/train/{o}/raw/seed{s}/history.csv"
-            for o in OPTIMIZERS
-            for s in SEEDS
-        ],
+        histories=training_files("history", variant="raw"),
         code=code("curves_figures"),
     output:
         accuracy=report(
@@ -54,7 +50,7 @@ rule curves_figures:
 
 rule variants_figure:
     input:
-        histories=[f"{d}/history.csv" for d in training_dirs()],
+        histories=training_files("history"),
         code=code("variants_figure"),
     output:
         report(

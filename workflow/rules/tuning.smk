@@ -5,7 +5,7 @@
 
 checkpoint tune:
     input:
-        grids=[f"results/lr_grid/{v}/{o}" for v, o in tuning_grids()],
+        grids=tuning_grid_dirs(),
         code=code("tune"),
     output:
         "results/tuning/rates.json",
@@ -19,14 +19,14 @@ checkpoint tune:
 
 rule train_tuned:
     input:
-        mnist="results/data/mnist.npz",
+        mnist=ancient(rules.mnist.output.npz),
         code=code("train"),
     output:
-        **training_outputs("results/tuned/{optimizer}/{variant}/lr{rate}/seed{seed}"),
+        **paths.training_files(TUNED_DIR),
     log:
         "logs/train_tuned/{optimizer}/{variant}/lr{rate}/seed{seed}.log",
     benchmark:
-        "benchmarks/train_tuned/{optimizer}/{variant}/lr{rate}/seed{seed}.tsv"
+        paths.benchmark_of(TUNED_DIR)
     wildcard_constraints:
         rate=r"[0-9][0-9.e+-]*",
     threads: config["training"]["threads"]
@@ -41,8 +41,8 @@ rule train_tuned:
 
 rule fair_comparison:
     input:
-        rates="results/tuning/rates.json",
-        default=[f"{d}/metrics.json" for d in training_dirs()],
+        rates=rules.tune.output[0],
+        default=training_files("metrics"),
         tuned=tuned_metrics,
         code=code("fair_comparison"),
     output:
@@ -58,7 +58,7 @@ rule fair_comparison:
 
 rule fair_comparison_figure:
     input:
-        comparison="results/tuning/comparison.json",
+        comparison=rules.fair_comparison.output[0],
         code=code("fair_comparison_figure"),
     output:
         report(

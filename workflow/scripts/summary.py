@@ -4,7 +4,7 @@ import platform
 from pathlib import Path
 
 from optireport.analysis import summary
-from optireport.store import atomic, lockfile
+from optireport.store import atomic, lockfile, paths
 from optireport.store.joblog import redirect_to_log
 
 redirect_to_log(snakemake.log[0])
@@ -73,7 +73,7 @@ result = {
     "rule_times": summary.rule_times(
         [*inputs.benchmarks, *inputs.tuned_benchmarks],
         {
-            f"benchmarks/train/{t['optimizer']}/{t['variant']}/seed{t['seed']}.tsv": (
+            paths.benchmark_of(paths.train_dir(t["optimizer"], t["variant"], t["seed"])): (
                 t["interrupted_seconds"] or 0.0
             )
             for t in trainings

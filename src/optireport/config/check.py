@@ -208,3 +208,44 @@ def path_problems(workdir: Path, interpreter: str) -> list[str]:
                 "ejecutado ninguna tarea."
             )
     return problems
+
+
+def in_schema_order(config: dict, schema: dict) -> dict:
+    """``config`` with every mapping in one key order, whatever order the config files gave.
+
+    Snakemake records a job's params as their repr() and reruns the job when it differs, so a
+    dict's key order counts; and ``--configfile`` overlays reorder keys (the overlay's come
+    first). A mapping with keys fixed by the schema takes the schema's order (unknown keys,
+    such as an optimizer's Keras arguments, after them, sorted); a mapping of named entries
+    (``optimizers``, the methods' ``settings``) keeps its order, which the report follows.
+    """
+    return _in_order(config, schema, schema)
+
+
+def _schema_node(node: dict, schema: dict) -> dict:
+    """``node`` with its ``$ref`` (``#/$defs/...``) resolved against ``schema``."""
+    while "$ref" in node:
+        target = schema
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _in_order(value, node, schema):
+    node = _schema_node(node, schema)
+    if isinstance(value, dict):
+        known = node.get("properties", {})
+        other = node.get("additionalProperties")
+        other = other if isinstance(other, dict) else {}
+        keys = list(value)
+        if known:
+            keys = [k for k in known if k in value] + sorted(set(keys) - set(known))
+        return {
+            key: _in_order(value[key], known.get(key, other), schema)
+            for key in keys
+        }
+    if isinstance(value, list):
+        items = node.get("items", {})
+        return [_in_order(item, items, schema) for item in value]
+    return value

@@ -261,3 +261,27 @@ def subset(arrays: dict[str, np.ndarray], n_train: int | None, n_test: int | Non
         "x_test": arrays["x_test"][:n_test],
         "y_test": arrays["y_test"][:n_test],
     }
+
+
+def repair_if_damaged(
+    npz: Path, info: Path, mnist_file: Path | None, resources: Path, log: Callable[[str], None]
+) -> None:
+    """Rebuild ``npz`` when it is not the file the ``mnist`` rule recorded, saying so.
+
+    Raises DataError (in Spanish, with what to delete) when it cannot be rebuilt.
+    """
+    damage = npz_damage(npz, info)
+    if damage is None:
+        return
+    log(
+        f"Aviso: {npz} está dañado ({damage}); se reconstruye desde las fuentes de MNIST, "
+        "idéntico al original, sin repetir ningún entrenamiento."
+    )
+    try:
+        repair_npz(npz, info, mnist_file, resources, log)
+    except DataError as error:
+        raise DataError(
+            f"{error}\nNo se pudo reconstruir {npz}. Bórrelo junto con {info} "
+            "(rm results/data/mnist.*) y vuelva a ejecutar: la regla mnist lo creará de "
+            "nuevo y se repetirán los entrenamientos."
+        ) from error
