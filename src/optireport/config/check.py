@@ -241,10 +241,7 @@ def _in_order(value, node, schema):
         keys = list(value)
         if known:
             keys = [k for k in known if k in value] + sorted(set(keys) - set(known))
-        return {
-            key: _in_order(value[key], known.get(key, other), schema)
-            for key in keys
-        }
+        return {key: _in_order(value[key], known.get(key, other), schema) for key in keys}
     if isinstance(value, list):
         items = node.get("items", {})
         return [_in_order(item, items, schema) for item in value]
