@@ -233,19 +233,6 @@ def tuned_train_params(wildcards):
     }
 
 
-def benchmark_files():
-    """Every benchmark the appendix times, but the tuned trainings' (tuned_benchmarks)."""
-    return (
-        [f"{paths.BENCHMARKS}/mnist.tsv"]
-        + [paths.benchmark_of(directory) for directory in training_dirs()]
-        + [f"{paths.BENCHMARKS}/lr_grid/{v}/{o}.tsv" for v, o in tuning_grids()]
-        + [
-            f"{paths.BENCHMARKS}/invitation_train/{name}.tsv"
-            for name in INVITATION_CONFIGURATIONS
-        ]
-    )
-
-
 def train_mem_mb(wildcards, attempt):
     # Peak RSS on full MNIST (VmHWM): 1.24 GB for a training, 1.33 GB for a learning-rate
     # grid job. Ask for 2 GB (SLURM kills a job that exceeds it), more on each retry.

@@ -11,7 +11,21 @@ rule summary:
         lr_grid=report_grid_dirs(),
         fair_comparison=rules.fair_comparison.output[0],
         invitation=rules.invitation_summary.output[0],
-        benchmarks=benchmark_files(),
+        # Every job the appendix times, in config order; the tuned trainings' come below.
+        benchmarks=[
+            rules.mnist.benchmark,
+            *expand(
+                rules.train.benchmark,
+                optimizer=OPTIMIZERS,
+                variant=VARIANTS,
+                seed=SEEDS,
+            ),
+            *expand(rules.lr_grid.benchmark, variant=VARIANTS, optimizer=OPTIMIZERS),
+            *expand(
+                rules.invitation_train.benchmark,
+                configuration=INVITATION_CONFIGURATIONS,
+            ),
+        ],
         tuned_benchmarks=tuned_benchmarks,
         model_summary=training_files("summary")[0],
         # The environment's lock: the appendix names its digest.
