@@ -3,7 +3,6 @@
 # nothing; a damaged MNIST copy is rebuilt by the Snakefile's onstart handler, before any job.
 # Each file under workflow/rules uses only its own names, the names defined here, and the
 # `rules.<name>.output` of those included before it.
-import json
 import re
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from snakemake.utils import validate
 from optireport.config import check, experiments, jobs
 from optireport.devtools import imports
 from optireport.report import render as renderers
-from optireport.store import paths
+from optireport.store import atomic, paths
 from optireport.text import labels
 from optireport.training import data
 
@@ -194,8 +193,7 @@ def sections(*names):
 
 def tuning_choices():
     """The tune checkpoint's choice per optimizer and variant (read after it has run)."""
-    with open(checkpoints.tune.get().output[0], encoding="utf-8") as handle:
-        return json.load(handle)["choices"]
+    return atomic.read_json(checkpoints.tune.get().output[0])["choices"]
 
 
 def tuned_runs():

@@ -1,17 +1,13 @@
 """Rule gd_runs_figure: every plain gradient-descent run, one panel each."""
 
-import json
-
 from optireport.figures import gd_plots
+from optireport.store import atomic
 from optireport.store.joblog import redirect_to_log
 from optireport.text import formats
 
 redirect_to_log(snakemake.log[0])
 
-runs = []
-for path in snakemake.input.runs:
-    with open(path, encoding="utf-8") as handle:
-        runs.append(json.load(handle))
+runs = [atomic.read_json(path) for path in snakemake.input.runs]
 titles = [
     f"{index}: $x_0$ = {run['start']}, $\\eta$ = {run['learning_rate']}, "
     f"{formats.thousands(int(run['iterations']))} it."

@@ -1,6 +1,5 @@
 """SVG figures (Spanish labels) for the gradient-descent section of the report."""
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -32,8 +31,7 @@ def _draw_curve(ax, x_range, y_range, color=figure_style.REFERENCE, **kwargs):
 def read_methods(path) -> tuple[dict[str, dict], tuple[float, float]]:
     """``results/gd/methods.json``: each method's trajectory by method key, and (x, J) of the
     global minimum."""
-    with open(path, encoding="utf-8") as handle:
-        result = json.load(handle)
+    result = atomic.read_json(path)
     best = result["global_min"]
     return {m["method"]: m for m in result["methods"]}, (best["x"], best["J"])
 

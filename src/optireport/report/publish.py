@@ -139,7 +139,7 @@ def check_publishable(root: Path, force: bool = False) -> dict:
                 "SNAKEMAKE_ARGS='--forcerun document'»); no se ha publicado nada."
             )
     try:
-        record = json.loads((root / EDITION).read_text("utf-8"))
+        record = atomic.read_json(root / EDITION)
     except (OSError, ValueError):
         record = None
     if not isinstance(record, dict) or record.get("files") != {
@@ -186,7 +186,7 @@ def read_editions(site: Path) -> list[Edition]:
     editions = []
     for record_path in sorted((site / EDITIONS).glob("*/edicion.json")):
         try:
-            record = json.loads(record_path.read_text(encoding="utf-8"))
+            record = atomic.read_json(record_path)
             datetime.fromisoformat(record["built"].replace("Z", "+00:00"))
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             name = record_path.relative_to(site)

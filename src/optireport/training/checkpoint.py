@@ -88,7 +88,7 @@ def restore(model, backup_dir, fingerprint):
     expected = json.loads(json.dumps(fingerprint))
     for state_path in sorted(backup_dir.glob("epoch-*.state.json"), reverse=True):
         try:
-            state = json.loads(state_path.read_text(encoding="utf-8"))
+            state = atomic.read_json(state_path)
             if state["config"] != expected:
                 print(
                     "La copia de seguridad corresponde a otra configuración: se descarta",

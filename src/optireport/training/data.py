@@ -15,7 +15,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import json
 import os
 import pickle
 import subprocess
@@ -203,7 +202,7 @@ def npz_damage(npz: Path, info: Path) -> str | None:
     if not npz.is_file() or not info.is_file():
         return None  # Snakemake itself rebuilds a missing output
     try:
-        record = json.loads(info.read_text(encoding="utf-8"))["npz"]
+        record = atomic.read_json(info)["npz"]
     except (ValueError, KeyError, TypeError):
         return None  # written before the record existed, or damaged: rebuilt with its rule
     stat = npz.stat()
@@ -225,13 +224,13 @@ def repair_npz(
     file stays valid: with the recorded time restored, Snakemake reruns nothing. Raises
     DataError (in Spanish, with what to delete) when MNIST cannot be obtained.
     """
-    record = json.loads(info.read_text(encoding="utf-8"))["npz"]
+    record = atomic.read_json(info)["npz"]
     arrays, _ = load_mnist(mnist_file, resources, log)
     save_npz(arrays, npz)
     if file_digest(npz) != record["sha256"]:
         # Same arrays, other bytes (another zlib): record the new file, keep info's time.
         info_time = info.stat().st_mtime_ns
-        described = json.loads(info.read_text(encoding="utf-8"))
+        described = atomic.read_json(info)
         described["npz"] = {**file_record(npz), "mtime_ns": record["mtime_ns"]}
         atomic.write_json(info, described, indent=2)
         os.utime(info, ns=(info_time, info_time))
