@@ -21,7 +21,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=20)
     args = parser.parse_args()
-    training.configure_runtime(1, 1)
+    training.configure_runtime(1)
     model = training.build_model()
     model.compile(
         optimizer=training.make_optimizer("Adam", {}), loss="sparse_categorical_crossentropy"
@@ -31,7 +31,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=".") as folder:
         wall, cpu = time.perf_counter(), time.process_time()
         for epoch in range(1, args.commits + 1):
-            checkpoint.save(model, Path(folder), rows[:epoch], {}, 0.0)
+            checkpoint.save(model, Path(folder), rows[:epoch], {}, 0.0, epoch)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(
         f"checkpoint: {wall / args.commits * 1000:.1f} ms wall, "

@@ -1,11 +1,11 @@
 """CPU cost of the invitation's trainings and of the test evaluations early stopping needs.
 
 For every configuration of ``invitation`` in the config, trains ``--epochs`` epochs on the real
-data (after one untimed warm-up epoch that traces the TF function) and measures the process
-CPU time per epoch, which depends far less on other processes than wall-clock time does. It
-then prints the CPU seconds each configuration costs in the build (epochs x seeds) and the cost
-of one evaluation of the test set, which the main trainings run at each new minimum of the
-validation loss.
+data, all its seeds as one group as in its job (after one untimed warm-up epoch that traces the
+TF function), and measures the process CPU time per group epoch, which depends far less on
+other processes than wall-clock time does. It then prints the CPU seconds each configuration
+costs in the build and the cost of one evaluation of the test set by the last group, which the
+trainings run at each new minimum of a model's validation loss.
 
 Usage: python bench/invitation_cost.py [--config config/config.yaml] [--epochs 2]
 """
@@ -33,7 +33,7 @@ def main():
         config = yaml.safe_load(handle)
     validate(config, "workflow/schemas/config.schema.yaml", set_default=True)
     arrays = data.load_subset(args.data, None, None)
-    training.configure_runtime(config["training"]["threads"], 0)
+    training.configure_runtime(config["training"]["threads"])
 
     print(f"{'configuración':<28} {'CPU s/época':>12} {'épocas':>7} {'CPU s en la generación':>23}")
     total = 0.0
@@ -43,27 +43,31 @@ def main():
         (x_fit, y_fit), _ = training.split_validation(
             x, arrays["y_train"].astype(np.int32), settings["validation_split"]
         )
-        model = training.build_model()
-        model.compile(
-            optimizer=training.make_optimizer(
-                settings["optimizer_class"], settings["optimizer_args"]
-            ),
-            loss="sparse_categorical_crossentropy",
+        # All the configuration's seeds train as one group, as in its job.
+        seeds = settings["seeds"]
+        group = training.Group(
+            [training.build_model() for _ in seeds],
+            settings["optimizer_class"],
+            settings["optimizer_args"],
+            [settings["optimizer_args"].get("learning_rate", 0.001)] * len(seeds),
         )
-        model.optimizer.build(model.trainable_variables)
-        run_epoch = training.make_epoch_function(model, settings["batch_size"])
-        order = training.epoch_order(0, 1, len(y_fit))
-        run_epoch(x_fit, y_fit, order)  # traces the function
+        run_epoch = training.make_epoch_function(group, settings["batch_size"])
+
+        orders = [
+            np.stack([training.epoch_order(seed, epoch, len(y_fit)) for seed in seeds])
+            for epoch in range(1, args.epochs + 2)
+        ]
+        run_epoch(x_fit, y_fit, orders[0])  # traces the function
         start = time.process_time()
-        for epoch in range(args.epochs):
-            run_epoch(x_fit, y_fit, training.epoch_order(0, epoch + 2, len(y_fit)))
+        for order in orders[1:]:
+            run_epoch(x_fit, y_fit, order)
         per_epoch = (time.process_time() - start) / args.epochs
-        epochs = settings["epochs"] * len(settings["seeds"])
+        epochs = settings["epochs"]
         total += per_epoch * epochs
         print(f"{name:<28} {per_epoch:>12.2f} {epochs:>7} {per_epoch * epochs:>23.0f}")
     print(f"{'total':<28} {'':>12} {'':>7} {total:>23.0f}")
 
-    evaluate = training.make_evaluate_function(model)
+    evaluate = training.make_evaluate_function(group)
     x_test = training.prepare_inputs(arrays["x_test"], "raw")
     y_test = arrays["y_test"].astype(np.int32)
     evaluate(x_test, y_test)

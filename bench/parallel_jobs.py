@@ -1,7 +1,7 @@
 """How many single-threaded trainings at once make the most epochs per second on this machine.
 
 For each N in ``--jobs`` (default: 1, the number of CPUs, twice that), starts N fresh Python
-processes at the same time; each trains the report's MLP with ``training.train`` (one TF
+processes at the same time; each trains the report's MLP with ``training.train_group`` (one TF
 thread, as a Snakemake ``train`` job does) for ``--epochs`` epochs on MNIST (raw input, batch
 50). Prints each N's steady epoch time per job (epochs after the first) and the machine's
 throughput: N divided by that time, in epochs per second.
@@ -24,17 +24,16 @@ def worker(data: str, epochs: int, out_dir: Path) -> None:
     from optireport.training import trainer as training
 
     arrays = data_module.load_subset(data, None, None)
-    training.train(
+    training.train_group(
         **arrays,
+        runs=[(1, out_dir)],
         optimizer_class="Adam",
         optimizer_args={"learning_rate": 0.001},
         epochs=epochs,
         batch_size=50,
         validation_split=0.3,
-        seed=1,
         threads=1,
         variant="raw",
-        out_dir=out_dir,
     )
 
 

@@ -87,10 +87,11 @@ def run_plain(args, data, out_dir):
 
 def run_project(args, data, out_dir):
     """The project's ``train()`` with its own runtime settings (1 thread per TF pool)."""
-    from optireport.training.trainer import train
+    from optireport.store import history
+    from optireport.training.trainer import train_group
 
     x_train, y_train, x_test, y_test = data
-    metrics = train(
+    (metrics,) = train_group(
         x_train,
         y_train,
         x_test,
@@ -100,13 +101,11 @@ def run_project(args, data, out_dir):
         epochs=args.epochs,
         batch_size=BATCH_SIZE,
         validation_split=VALIDATION_SPLIT,
-        seed=SEED,
+        runs=[(SEED, out_dir / "run")],
         threads=1,
         variant="raw",
-        out_dir=out_dir / "run",
     )
-    with open(out_dir / "run" / "history.csv") as f:
-        seconds = [float(line.split(",")[-1]) for line in f.readlines()[1:]]
+    seconds = [row["seconds"] for row in history.read(out_dir / "run" / "history.csv")]
     return seconds, metrics["test_accuracy"], (1, 1)
 
 

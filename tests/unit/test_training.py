@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -18,7 +19,7 @@ from optireport.training import checkpoint
 from optireport.training import trainer as training
 
 # Thread pools can only be set before TF runs anything, so fix them for this process first.
-training.configure_runtime(threads=1, seed=0)
+training.configure_runtime(threads=1)
 
 
 def make_data(n, seed=0):
@@ -37,20 +38,26 @@ X_TRAIN, Y_TRAIN = make_data(600)
 X_TEST, Y_TEST = make_data(200, seed=1)
 
 
-def run_train(out_dir, **overrides):
-    settings = dict(
-        optimizer_class="Adam",
-        optimizer_args={"learning_rate": 0.003},
-        epochs=4,
-        batch_size=50,
-        validation_split=0.3,
-        seed=0,
-        threads=1,
-        variant="scaled",
-        out_dir=out_dir,
-    )
-    settings.update(overrides)
-    return training.train(X_TRAIN, Y_TRAIN, X_TEST, Y_TEST, **settings)
+SETTINGS = dict(
+    optimizer_class="Adam",
+    optimizer_args={"learning_rate": 0.003},
+    epochs=4,
+    batch_size=50,
+    validation_split=0.3,
+    threads=1,
+    variant="scaled",
+)
+
+
+def run_group(runs, **overrides):
+    """Train ``runs`` ((seed, out_dir[, learning_rate]) each) as one group: their metrics."""
+    settings = {**SETTINGS, **overrides}
+    return training.train_group(X_TRAIN, Y_TRAIN, X_TEST, Y_TEST, runs=runs, **settings)
+
+
+def run_train(out_dir, seed=0, **overrides):
+    """A group of one model."""
+    return run_group([(seed, out_dir)], **overrides)[0]
 
 
 def read_history(path):
@@ -98,27 +105,27 @@ def test_validation_split_is_last_fraction():
 
 
 def compiled_model(learning_rate=0.003):
-    training.configure_runtime(threads=1, seed=0)
-    model = training.build_model()
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(),
-        metrics=["accuracy"],
-    )
-    return model
+    return training.seeded_model(0, keras.optimizers.Adam(learning_rate=learning_rate))
+
+
+def group_of_one(model, learning_rate=0.003):
+    model.optimizer.build(model.trainable_variables)
+    return training.Group([model], "Adam", {"learning_rate": learning_rate}, [learning_rate])
 
 
 def test_epoch_function_equals_keras_fit():
-    """One fused epoch = one epoch of Keras's fit on the same batches, in the same order."""
+    """One fused epoch of a group of one = one epoch of Keras's fit on the same batches, in
+    the same order."""
     x = training.prepare_inputs(X_TRAIN[:420], "raw")
     y = Y_TRAIN[:420].astype(np.int32)
     order = training.epoch_order(seed=0, epoch=1, n=len(y))
     assert sorted(order) == list(range(len(y)))
 
     ours = compiled_model()
-    ours.optimizer.build(ours.trainable_variables)
-    run_epoch = training.make_epoch_function(ours, batch_size=50)
-    loss, accuracy = run_epoch(tf.constant(x), tf.constant(y), tf.constant(order))
+    group = group_of_one(ours)
+    run_epoch = training.make_epoch_function(group, batch_size=50)
+    loss, accuracy = run_epoch(tf.constant(x), tf.constant(y), tf.constant(order[None]))
+    group.to_models([0])
 
     # fit() without shuffling, on the images already in our order, sees the same batches.
     reference = compiled_model()
@@ -126,7 +133,8 @@ def test_epoch_function_equals_keras_fit():
     logs = {key: values[0] for key, values in history.history.items()}
 
     # 9 batches, the last one of 20 samples; the weights agree bit for bit.
-    assert int(ours.optimizer.iterations) == int(reference.optimizer.iterations) == 9
+    assert int(group.optimizer.iterations) == int(reference.optimizer.iterations) == 9
+    assert int(ours.optimizer.iterations) == 9
     for mine, theirs in zip(ours.get_weights(), reference.get_weights(), strict=True):
         assert np.array_equal(mine, theirs)
     assert float(loss) == pytest.approx(float(logs["loss"]), rel=1e-5)
@@ -144,7 +152,7 @@ def test_evaluate_function_matches_keras_evaluate():
     model = compiled_model()
     x = training.prepare_inputs(X_TEST, "raw")
     y = Y_TEST.astype(np.int32)
-    loss, accuracy, predicted = training.make_evaluate_function(model)(x, y)
+    loss, accuracy, predicted = training.make_evaluate_function(group_of_one(model))(x, y)
     keras_loss, keras_accuracy = model.evaluate(x, y, batch_size=len(y), verbose=0)
     assert float(loss) == pytest.approx(keras_loss, rel=1e-6)
     assert float(accuracy) == pytest.approx(keras_accuracy, rel=1e-6)
@@ -269,23 +277,22 @@ DRIVER = """
 import sys
 sys.path.insert(0, {tests_dir!r})
 from test_training import X_TRAIN, Y_TRAIN, X_TEST, Y_TEST
-from optireport.training.trainer import train
+from optireport.training.trainer import train_group
 
-x_train = X_TRAIN.repeat(8, axis=0)
-y_train = Y_TRAIN.repeat(8)
-train(x_train, y_train, X_TEST, Y_TEST, optimizer_class="Adam", optimizer_args={{}},
-      epochs={epochs}, batch_size=50, validation_split=0.3, seed=0, threads=1,
-      variant="scaled", out_dir={out_dir!r})
+train_group(X_TRAIN.repeat(8, axis=0), Y_TRAIN.repeat(8), X_TEST, Y_TEST, runs={runs!r},
+            optimizer_class="Adam", optimizer_args={{}}, epochs={epochs}, batch_size=50,
+            validation_split=0.3, threads=1, variant="scaled")
 """
 
 
-def test_killed_run_resumes(tmp_path):
+def test_killed_group_resumes_exactly(tmp_path):
+    """kill -9 a group of two models; the rerun resumes both and equals an uninterrupted run."""
     epochs = 40
-    out_dir = tmp_path / "run"
+    runs = [(0, str(tmp_path / "run" / "seed0")), (1, str(tmp_path / "run" / "seed1"))]
     driver = tmp_path / "driver.py"
     tests_dir = os.path.dirname(__file__)
-    driver.write_text(DRIVER.format(tests_dir=tests_dir, epochs=epochs, out_dir=str(out_dir)))
-    second_commit = out_dir / "backup" / "epoch-0002.state.json"
+    driver.write_text(DRIVER.format(tests_dir=tests_dir, epochs=epochs, runs=runs))
+    second_commit = tmp_path / "run" / "seed1" / "backup" / "epoch-0002.state.json"
 
     with open(tmp_path / "first.log", "w") as log:
         process = subprocess.Popen([sys.executable, str(driver)], stdout=log, stderr=log)
@@ -297,8 +304,9 @@ def test_killed_run_resumes(tmp_path):
         assert second_commit.exists(), "the run finished or crashed before it could be killed"
         process.send_signal(signal.SIGKILL)
         process.wait()
-    assert not (out_dir / "metrics.json").exists()
-    newest = max((out_dir / "backup").glob("epoch-*.state.json"))
+    for _, out_dir in runs:
+        assert not (tmp_path / out_dir / "metrics.json").exists()
+    newest = max((tmp_path / "run" / "seed1" / "backup").glob("epoch-*.state.json"))
     killed_at = json.loads(newest.read_text())["epoch"]
     assert 2 <= killed_at < epochs
 
@@ -306,37 +314,39 @@ def test_killed_run_resumes(tmp_path):
         [sys.executable, str(driver)], capture_output=True, text=True, timeout=900, check=True
     )
     resumed_at = int(second.stdout.split("Reanudando desde la época ")[1].split()[0])
-    assert resumed_at >= killed_at
+    assert resumed_at >= killed_at - 1  # a kill between two members' commits costs one
     assert f"Época {resumed_at + 1}/{epochs}" in second.stdout
     assert f"Época {resumed_at}/{epochs}" not in second.stdout
-    _, rows = read_history(out_dir / "history.csv")
-    assert [int(row["epoch"]) for row in rows] == list(range(1, epochs + 1))
-    metrics = json.loads((out_dir / "metrics.json").read_text())
-    assert metrics["epochs_completed"] == epochs and metrics["resumed_from_epoch"] == resumed_at
-    assert metrics["interrupted_seconds"] > 0
-    assert not (out_dir / "backup").exists()
 
     # Weights and optimizer state are restored, so the resumed run equals an uninterrupted one.
-    uninterrupted = training.train(
+    uninterrupted = [(seed, tmp_path / "uninterrupted" / f"seed{seed}") for seed, _ in runs]
+    references = training.train_group(
         X_TRAIN.repeat(8, axis=0),
         Y_TRAIN.repeat(8),
         X_TEST,
         Y_TEST,
+        runs=uninterrupted,
         optimizer_class="Adam",
         optimizer_args={},
         epochs=epochs,
         batch_size=50,
         validation_split=0.3,
-        seed=0,
         threads=1,
         variant="scaled",
-        out_dir=tmp_path / "uninterrupted",
     )
-    assert uninterrupted["test_accuracy"] == metrics["test_accuracy"]
-    assert uninterrupted["test_loss"] == metrics["test_loss"]
-    _, reference = read_history(tmp_path / "uninterrupted" / "history.csv")
-    without_time = [{k: v for k, v in row.items() if k != "seconds"} for row in reference]
-    assert [{k: v for k, v in row.items() if k != "seconds"} for row in rows] == without_time
+    for (_, out_dir), reference, (_, reference_dir) in zip(
+        runs, references, uninterrupted, strict=True
+    ):
+        _, rows = read_history(f"{out_dir}/history.csv")
+        assert [int(row["epoch"]) for row in rows] == list(range(1, epochs + 1))
+        metrics = json.loads(Path(out_dir, "metrics.json").read_text())
+        assert metrics["epochs_completed"] == epochs and metrics["resumed_from_epoch"] == resumed_at
+        assert metrics["interrupted_seconds"] > 0
+        assert not Path(out_dir, "backup").exists()
+        assert without_timing(metrics) == without_timing(reference)
+        _, expected = read_history(reference_dir / "history.csv")
+        without_time = [{k: v for k, v in row.items() if k != "seconds"} for row in expected]
+        assert [{k: v for k, v in row.items() if k != "seconds"} for row in rows] == without_time
 
 
 class Interrupted(Exception):
@@ -347,10 +357,10 @@ def interrupted_run(out_dir, monkeypatch, epochs, stop_at):
     """Train until epoch ``stop_at`` fails, leaving the backups of the epochs before it."""
     print_epoch = training._print_epoch
 
-    def stop(row, total):
-        if row["epoch"] == stop_at:
+    def stop(member, total):
+        if member.rows[-1]["epoch"] == stop_at:
             raise Interrupted
-        print_epoch(row, total)
+        print_epoch(member, total)
 
     monkeypatch.setattr(training, "_print_epoch", stop)
     with pytest.raises(Interrupted):

@@ -300,7 +300,8 @@ def test_failing_slurm_job_is_reported_with_its_log(comparison: Comparison) -> N
                 "class": "Adam",
                 "args": {"learning_rate": 0.001, "clipnorm": 1.0, "clipvalue": 0.5},
             }
-        }
+        },
+        "training": {"seeds": [7]},
     }
     (root / "config" / "broken.yaml").write_text(yaml.safe_dump(broken), encoding="utf-8")
     # A seed the build never ran, so nothing of it exists before the failing job.
@@ -323,7 +324,7 @@ def test_failing_slurm_job_is_reported_with_its_log(comparison: Comparison) -> N
     assert f"SLURM-job '{slurm_id}' failed" in error, run.describe()
     assert str(slurm_log) in error, run.describe()
     assert slurm_log.is_file(), slurm_log
-    rule_log = root / "logs/train/Adam/raw/seed7.log"
+    rule_log = root / "logs/train/Adam/raw.log"
     assert "clipnorm" in rule_log.read_text(encoding="utf-8")
     left = sorted(p.name for p in (root / target).iterdir()) if (root / target).exists() else []
     for name in ("metrics.json", "history.csv", "summary.txt", "model.keras"):

@@ -1,6 +1,6 @@
 # Learning-rate grids: short trainings over a log grid, for the learning-rate section and for
-# tuning. One job per input variant and optimizer runs its whole grid (TensorFlow starts
-# once), one subdirectory per rate: results/lr_grid/raw/Adam/lr0.001/. And the figure of the
+# tuning. One job per input variant and optimizer trains its whole grid as one group of
+# models, one subdirectory per rate: results/lr_grid/raw/Adam/lr0.001/. And the figure of the
 # section, drawn from the grids of its input (lr_grid.variant).
 
 

@@ -1,5 +1,5 @@
-# One training job per optimizer, input variant and seed; and the figures drawn from their
-# histories.
+# One training job per optimizer and input variant, all its seeds trained as one group (each
+# seed still writes its own folder); and the figures drawn from their histories.
 
 
 rule train:
@@ -7,9 +7,9 @@ rule train:
         mnist=ancient(rules.mnist.output.npz),
         code=code("train"),
     output:
-        **paths.training_files(TRAIN_DIR),
+        **group_files(TRAIN_DIR),
     log:
-        "logs/train/{optimizer}/{variant}/seed{seed}.log",
+        "logs/train/{optimizer}/{variant}.log",
     benchmark:
         paths.benchmark_of(TRAIN_DIR)
     threads: config["training"]["threads"]

@@ -1,6 +1,7 @@
 # Fair comparison: each optimizer's learning rate chosen on validation data from its grid
-# (checkpoint tune), then the main trainings repeated at that rate. A tuned training has the
-# chosen rate in its path, so it depends on the choice only through the rate's value.
+# (checkpoint tune), then the main trainings repeated at that rate, all seeds of one optimizer
+# and input in one job. A tuned training has the chosen rate in its path, so it depends on the
+# choice only through the rate's value.
 
 
 checkpoint tune:
@@ -22,9 +23,9 @@ rule train_tuned:
         mnist=ancient(rules.mnist.output.npz),
         code=code("train"),
     output:
-        **paths.training_files(TUNED_DIR),
+        **group_files(TUNED_DIR),
     log:
-        "logs/train_tuned/{optimizer}/{variant}/lr{rate}/seed{seed}.log",
+        "logs/train_tuned/{optimizer}/{variant}/lr{rate}.log",
     benchmark:
         paths.benchmark_of(TUNED_DIR)
     wildcard_constraints:

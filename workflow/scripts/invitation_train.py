@@ -1,6 +1,6 @@
 """Rule invitation_train: every seed of one configuration of the invitation's experiments.
 
-All the seeds run in this one process, so TensorFlow and the data load once per configuration.
+All the seeds train as one group, so TensorFlow and the data load once per configuration.
 """
 
 from pathlib import Path
@@ -15,8 +15,5 @@ settings = dict(snakemake.params.settings)
 subset = settings.pop("subset")
 seeds = settings.pop("seeds")
 arrays = data.load_subset(snakemake.input.mnist, subset["train"], subset["test"])
-for seed in seeds:
-    print(f"Semilla {seed}:", flush=True)
-    trainer.train(
-        **arrays, seed=seed, out_dir=Path(snakemake.output[0]) / f"seed{seed}", **settings
-    )
+runs = [(seed, Path(snakemake.output[0]) / f"seed{seed}") for seed in seeds]
+trainer.train_group(**arrays, runs=runs, **settings)

@@ -1,6 +1,6 @@
 """Rule lr_grid: short trainings of one optimizer over its learning-rate grid.
 
-The whole grid runs in this one process, so TensorFlow and the data load once per optimizer.
+The whole grid trains as one group, one model per rate: TensorFlow and the data load once.
 """
 
 from pathlib import Path
@@ -14,13 +14,7 @@ from optireport.training import data, trainer  # noqa: E402  (TensorFlow logs go
 settings = dict(snakemake.params.settings)
 subset = settings.pop("subset")
 rates = settings.pop("learning_rates")
-optimizer_args = settings.pop("optimizer_args")
+seed = settings.pop("seed")
 arrays = data.load_subset(snakemake.input.mnist, subset["train"], subset["test"])
-for name, rate in rates.items():
-    print(f"Tasa de aprendizaje {rate}:", flush=True)
-    trainer.train(
-        **arrays,
-        optimizer_args={**optimizer_args, "learning_rate": rate},
-        out_dir=Path(snakemake.output[0]) / name,
-        **settings,
-    )
+runs = [(seed, Path(snakemake.output[0]) / name, rate) for name, rate in rates.items()]
+trainer.train_group(**arrays, runs=runs, **settings)

@@ -55,10 +55,12 @@ def invitation_dir(configuration: str) -> str:
 
 
 def benchmark_of(directory: str) -> str:
-    """The benchmark file of the job that wrote ``directory`` (a main or a tuned training):
-    ``results/tuned/SGD/raw/lr0.1/seed1`` -> ``benchmarks/train_tuned/SGD/raw/lr0.1/seed1.tsv``.
+    """The benchmark file of the job that wrote ``directory`` (a main or a tuned training), the
+    one job of all its seeds: ``results/tuned/SGD/raw/lr0.1/seed1`` ->
+    ``benchmarks/train_tuned/SGD/raw/lr0.1.tsv``.
     """
+    group = directory.rsplit("/", 1)[0]
     for root, name in ((TRAIN_ROOT, "train"), (TUNED_ROOT, "train_tuned")):
-        if directory.startswith(f"{root}/"):
-            return f"{BENCHMARKS}/{name}/{directory.removeprefix(f'{root}/')}.tsv"
+        if group.startswith(f"{root}/"):
+            return f"{BENCHMARKS}/{name}/{group.removeprefix(f'{root}/')}.tsv"
     raise ValueError(f"{directory} is not a training directory")

@@ -7,6 +7,7 @@ so an interrupted attempt's log outlives Snakemake's removal of it.
 """
 
 import json
+import math
 import os
 import shutil
 from pathlib import Path
@@ -49,14 +50,14 @@ def redirect_log(path: str, checkpoint_dir: str | Path) -> None:
         print(f"Aviso: no se pudo enlazar el registro en {kept}: {error}", flush=True)
 
 
-def save(model, backup_dir, rows, fingerprint, elapsed_seconds):
-    """Commit one epoch: its weights first, then the state file that points at them.
+def save(model, backup_dir, rows, fingerprint, elapsed_seconds, epoch):
+    """Commit ``epoch``: its weights first, then the state file that points at them.
 
     Both are written atomically and durably, so a kill or a power cut leaves the previous
     commit intact. The previous commit is kept as well: if the newest one cannot be read,
-    training resumes from the one before.
+    training resumes from the one before. ``rows`` end at ``epoch``, or earlier at the epoch
+    where the model diverged (its group trained on).
     """
-    epoch = rows[-1]["epoch"]
     weights_name = f"epoch-{epoch:04d}.weights.h5"
     with atomic.replacing(backup_dir / weights_name) as temporary:
         model.save_weights(temporary)
@@ -76,17 +77,20 @@ def save(model, backup_dir, rows, fingerprint, elapsed_seconds):
             old.unlink()
 
 
-def restore(model, backup_dir, fingerprint):
-    """Load the newest readable commit of ``backup_dir``: (history rows, elapsed seconds).
+def restore(model, backup_dir, fingerprint, at_most=None):
+    """Load the newest readable commit of ``backup_dir`` (of an epoch ≤ ``at_most`` if given).
 
-    A commit that cannot be read (truncated or garbled weights or state) is discarded with a
-    warning in the log, and the one before is tried; with none, training starts from scratch.
-    A backup made with other settings is discarded as a whole.
+    Returns (history rows, elapsed seconds, epoch). A commit that cannot be read (truncated or
+    garbled weights or state) is discarded with a warning in the log, and the one before is
+    tried; with none, training starts from scratch. A backup made with other settings is
+    discarded as a whole.
     """
     if not backup_dir.is_dir():
-        return [], 0.0
+        return [], 0.0, 0
     expected = json.loads(json.dumps(fingerprint))
     for state_path in sorted(backup_dir.glob("epoch-*.state.json"), reverse=True):
+        if at_most is not None and int(state_path.name[6:10]) > at_most:
+            continue
         try:
             state = atomic.read_json(state_path)
             if state["config"] != expected:
@@ -99,7 +103,12 @@ def restore(model, backup_dir, fingerprint):
                 {**{key: float(row[key]) for key in history.COLUMNS}, "epoch": int(row["epoch"])}
                 for row in state["history"]
             ]
-            if [row["epoch"] for row in rows] != list(range(1, state["epoch"] + 1)):
+            epochs = [row["epoch"] for row in rows]
+            # Shorter than the commit only when the model diverged at its last row.
+            diverged = bool(rows) and not math.isfinite(rows[-1]["loss"])
+            if epochs != list(range(1, len(rows) + 1)) or not (
+                len(rows) == state["epoch"] or (diverged and len(rows) < state["epoch"])
+            ):
                 raise ValueError("historial incompleto")
             model.load_weights(backup_dir / state["weights"])
         except Exception as error:  # any damage: this commit is unusable, try the previous one
@@ -109,7 +118,7 @@ def restore(model, backup_dir, fingerprint):
                 flush=True,
             )
             continue
-        return rows, float(state.get("elapsed_seconds", 0.0))
+        return rows, float(state.get("elapsed_seconds", 0.0)), int(state["epoch"])
     # The job's own log may be linked in here (KEPT_LOG): it stays.
     leftovers = [path for path in backup_dir.iterdir() if path.name != KEPT_LOG]
     if leftovers:
@@ -123,4 +132,4 @@ def restore(model, backup_dir, fingerprint):
             shutil.rmtree(path)
         else:
             path.unlink()
-    return [], 0.0
+    return [], 0.0, 0
