@@ -1,6 +1,11 @@
 # Informe reproducible sobre optimizadores de redes neuronales.
 # Run: snakemake --cores 4   (see README.md)
+import sys
+from pathlib import Path
+
 from snakemake.utils import min_version
+
+from optireport.devtools import failures
 
 min_version("8.0")
 
@@ -23,10 +28,16 @@ include: "workflow/rules/summary.smk"
 include: "workflow/rules/report.smk"
 
 
+# Everything the report is made from is a target too, not only the report: a summary, a
+# document or a figure that a failed build removed is made again (and with it, whatever is
+# made from it), even when the report from before the failure is still there.
 rule all:
     default_target: True
     input:
-        rules.render.output,
+        rules.summary.output,
+        rules.document.output,
+        rules.render.input.figures,
+        rules.site.output,
         rules.edition.output,
 
 
@@ -34,6 +45,12 @@ rule all:
 # copy is rebuilt, identical, so that no job reads it and nothing reruns.
 onstart:
     repair_damaged_mnist()
+
+
+# A build that stops says, in Spanish, which stage failed, where its log is, and that the
+# previous report is still in place.
+onerror:
+    print(failures.explanation(Path(log[0])), file=sys.stderr)
 
 
 # Jobs that run where Snakemake itself runs, never on a cluster node: the MNIST fetch may
@@ -44,4 +61,5 @@ localrules:
     summary,
     document,
     render,
+    site,
     edition,

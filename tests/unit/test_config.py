@@ -264,3 +264,97 @@ def test_config_key_order_is_the_schemas_whatever_the_files_gave(config, schema)
         schema,
     )["optimizers"]["A"]
     assert list(adagrad) == ["class", "args"] and list(adagrad["args"]) == ["learning_rate", "z"]
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "key", "value", "expected"),
+    [
+        (
+            "Adam",
+            "beta_1",
+            1.5,
+            "«optimizers.Adam.args.beta_1» debe ser menor que 1 (ahora vale 1.5)",
+        ),
+        ("Adam", "beta_2", 1, "«optimizers.Adam.args.beta_2» debe ser menor que 1"),
+        ("Adam", "beta_1", -0.1, "«optimizers.Adam.args.beta_1» debe ser mayor o igual que 0"),
+        ("SGD", "momentum", 1.0, "«optimizers.SGD.args.momentum» debe ser menor que 1"),
+        ("RMSprop", "rho", 1.2, "«optimizers.RMSprop.args.rho» debe ser menor que 1"),
+        ("Adam", "epsilon", 0, "«optimizers.Adam.args.epsilon» debe ser mayor que 0"),
+        ("Adagrad", "epsilon", -1e-7, "«optimizers.Adagrad.args.epsilon» debe ser mayor que 0"),
+    ],
+)
+def test_optimizer_arguments_outside_their_meaning_are_refused(
+    config, schema, optimizer, key, value, expected
+):
+    config["optimizers"].setdefault(optimizer, {"class": optimizer, "args": {}})
+    config["optimizers"][optimizer]["args"].update({"learning_rate": 0.01, key: value})
+    assert expected in problems(config, schema)
+
+
+def test_optimizer_arguments_at_their_bounds_are_accepted(config, schema):
+    config["optimizers"]["Adam"]["args"].update(beta_1=0.0, beta_2=0.0, epsilon=1e-12)
+    config["optimizers"]["SGD"]["args"].update(momentum=0.0)
+    check_config(config, schema)
+
+
+@pytest.mark.parametrize("key", ["rho", "momentum", "beta_1", "beta_2"])
+def test_gd_method_forgetting_factors_are_in_zero_one(config, schema, key):
+    method = {"rho": "rmsprop", "momentum": "momentum"}.get(key, "adam")
+    settings = config["gradient_descent"]["methods"]["settings"]
+    settings[method] = {"learning_rate": 0.01, key: 0.0}
+    check_config(config, schema)
+    settings[method][key] = 1.0
+    where = f"«gradient_descent.methods.settings.{method}.{key}»"
+    assert f"{where} debe ser menor que 1" in problems(config, schema)
+
+
+def test_batch_size_larger_than_the_training_images_names_the_key_and_the_limit(config, schema):
+    quick = {**config, **load_yaml(ROOT / "config" / "quick.yaml")}
+    quick["training"] = {**quick["training"], "batch_size": 5000, "validation_split": 0.3}
+    quick["optimizers"]["SGD"]["batch_size"] = 2101
+    message = problems(quick, schema)
+    # 3000 images of the quick subset, of which 30 % are held out for validation: 2100 left.
+    assert "«training.batch_size» vale 5000, más que las 2100 imágenes de entrenamiento" in message
+    assert "«data.train_subset»" in message and "debe ser como mucho 2100" in message
+    assert "«optimizers.SGD.batch_size» vale 2101" in message
+    quick["training"]["batch_size"] = 2100
+    quick["optimizers"]["SGD"]["batch_size"] = 2100
+    check_config(quick, schema)
+
+
+def test_batch_sizes_of_the_invitation_are_checked_against_the_full_mnist(config, schema):
+    config["data"] = {"train_subset": None}
+    config["training"]["validation_split"] = 0.5
+    config["invitation"] = {"batch_size": {"sizes": [10, 30001]}}
+    message = problems(config, schema)
+    assert "«invitation.batch_size.sizes[1]» vale 30001, más que las 30000 imágenes" in message
+    assert "las 60000 de MNIST" in message
+    assert "sizes[0]" not in message
+
+
+def test_an_experiment_set_to_null_is_switched_off(config, schema):
+    """null and a missing key mean the same: the experiment is off, and nothing is checked."""
+    from optireport.config import check, experiments
+
+    config["invitation"]["adadelta"] = None
+    config["invitation"]["early_stopping"] = None
+    del config["optimizers"]["Adadelta"]
+    check.drop_switched_off(config)
+    assert "adadelta" not in config["invitation"] and "early_stopping" not in config["invitation"]
+    check.check_config(config, schema)  # no ConfigError: the switched-off experiment is not checked
+    layout = experiments.experiments(config)
+    assert layout["adadelta"] is None and layout["momentum"] is not None
+    assert not any(name.startswith("Adadelta") for name in layout["configurations"])
+    config["invitation"] = None
+    check.drop_switched_off(config)
+    assert "invitation" not in config
+    assert experiments.experiments(config)["configurations"] == {}
+
+
+def test_an_experiment_without_its_optimizer_says_both_ways_out(config, schema):
+    """Only Adam and SGD: the Adadelta experiment names the fix that works (switch it off)."""
+    config["optimizers"] = {k: v for k, v in config["optimizers"].items() if k in ("Adam", "SGD")}
+    message = problems(config, schema)
+    assert "«invitation.adadelta.optimizer»" in message
+    assert "«invitation.adadelta: null»" in message
+    assert "«Adam» o «SGD»" not in message

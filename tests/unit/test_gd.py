@@ -4,6 +4,7 @@ import math
 import os
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -208,3 +209,33 @@ def test_default_settings_are_the_ones_run_method_uses(method):
     assert explicit == gd.run_method(method, -1.0, 50)
     changed = {**defaults, "learning_rate": defaults["learning_rate"] * 3}
     assert gd.run_method(method, -1.0, 50, **changed) != explicit
+
+
+def test_an_overflowing_run_is_recorded_as_diverged_at_its_step():
+    """The issue's run: x reaches 1.9e242, then x² overflows and J(x) is no longer a number."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # overflow is a recorded state, not a numpy warning
+        result = gd.gradient_descent(1.5, 5.0, 60)
+    assert result["diverged_at"] == 8
+    assert len(result["x"]) == len(result["J"]) == 8  # x_0 ... x_7, drawn up to there
+    assert all(math.isfinite(v) for v in result["x"] + result["J"])
+    assert abs(result["x"][-1]) > 1e100
+    assert gd.final_point(result) == {"final_x": None, "final_J": None}
+    assert gd.steps_to_reach(result, result["x"][-1], 1.0) is None
+    assert "diverge en el paso 8" in gd.outcome(result)
+
+
+def test_a_run_that_does_not_diverge_says_so():
+    result = gd.gradient_descent(1.5, 0.01, 20)
+    assert result["diverged_at"] is None
+    assert gd.final_point(result) == {"final_x": result["x"][-1], "final_J": result["J"][-1]}
+
+
+@pytest.mark.parametrize("method", ["gd", *gd.METHODS])
+def test_every_method_records_its_divergence(method):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = gd.run_method(method, -2.0, 50, learning_rate=1e300)
+    assert result["diverged_at"] is not None and 1 <= result["diverged_at"] <= 50
+    assert len(result["x"]) == result["diverged_at"]
+    assert all(math.isfinite(v) for v in result["x"] + result["J"])

@@ -1,8 +1,9 @@
 """The gradient-descent explorer, driven in a real headless Chromium on the quick build's HTML.
 
-The page's own JavaScript must compute the same trajectories as ``optireport.descent.gd`` (to 1e-9),
-its presets must reproduce the report's tables, and its controls must work from the keyboard
-and at phone width.
+The page's own JavaScript must compute the same trajectories as ``optireport.descent.gd`` (to
+1e-9), its presets must reproduce the report's tables, its paths must take the methods' colours
+of the static figures and be drawn whole, and its controls must work from the keyboard and at
+phone width.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from helpers.browser import console_errors, file_url, requested_urls
 
 from optireport.descent import gd
+from optireport.figures import style as figure_style
 from optireport.report import render
 from optireport.report.document import decimal, thousands
 
@@ -227,6 +229,95 @@ def test_sliders_move_the_path_from_the_keyboard(page) -> None:
     assert result["x"] == pytest.approx(expected["x"], abs=TOLERANCE)
 
 
+def path_color(driver) -> str:
+    """The path's stroke as the browser paints it, as #rrggbb."""
+    rgb = driver.execute_script(
+        "return getComputedStyle(document.querySelector('#gd-explorer polyline.gd-path')).stroke;"
+    )
+    red, green, blue = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(","))
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def test_each_method_is_drawn_in_its_colour_of_the_static_figures(page) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    expected = figure_style.colors(("gd", *gd.METHODS))
+    assert len(set(expected.values())) == len(expected)
+    data = page.execute_script("return window.optireportGD.explorers[0].data;")
+    assert data["colors"] == expected
+    menu = Select(find(page, "#gd-method"))
+    for method, color in expected.items():
+        menu.select_by_value(method)
+        assert path_color(page) == color, method
+        start = page.execute_script(
+            "return getComputedStyle(document.querySelector('#gd-explorer .gd-start')).stroke;"
+        )
+        assert start.replace(" ", "") == "rgb({},{},{})".format(
+            *(int(color[i : i + 2], 16) for i in (1, 3, 5))
+        ), method
+
+
+def plotted(driver) -> dict:
+    """The explorer's view and its path in SVG units, with the plot's frame."""
+    return driver.execute_script(
+        "const e = window.optireportGD.explorers[0];"
+        "const r = document.querySelector('#gd-explorer clipPath rect');"
+        "const frame = ['x', 'y', 'width', 'height'].map(k => Number(r.getAttribute(k)));"
+        "const points = e.path.getAttribute('points').trim().split(/\\s+/)"
+        "  .map(p => p.split(',').map(Number));"
+        "return {view: e.view, frame: frame, points: points,"
+        " shaded: document.querySelectorAll('#gd-explorer .gd-outside rect').length,"
+        " status: document.querySelector(\"#gd-explorer [data-out='status']\").textContent};"
+    )
+
+
+def apply(driver, method: str, start: float, iterations: int, settings: dict) -> None:
+    driver.execute_script(
+        "window.optireportGD.explorers[0].applyPreset({method: arguments[0], start: arguments[1],"
+        " iterations: arguments[2], settings: arguments[3]});",
+        method,
+        start,
+        iterations,
+        settings,
+    )
+
+
+def test_a_path_beyond_the_interval_is_drawn_whole_on_a_wider_axis(page, summary: dict) -> None:
+    x_range = summary["config"]["gradient_descent"]["x_range"]
+    # The momentum method of the default configuration overshoots the interval's right end.
+    settings = {"learning_rate": 0.06, "momentum": 0.99}
+    expected = gd.run_method("momentum", -2.0, 1000, **settings)
+    assert max(expected["x"]) > x_range[1]
+    apply(page, "momentum", -2.0, 1000, settings)
+    drawn = plotted(page)
+    view = drawn["view"]
+    assert view["x"][0] <= min(expected["x"]) and view["x"][1] >= max(expected["x"])
+    assert view["y"][0] <= min(expected["J"]) and view["y"][1] >= max(expected["J"])
+    assert not view["cut"]
+    left, top, width, height = drawn["frame"]
+    assert len(drawn["points"]) == len(expected["x"])
+    for x, y in drawn["points"]:
+        assert left - 1e-6 <= x <= left + width + 1e-6 and top - 1e-6 <= y <= top + height + 1e-6
+    assert drawn["shaded"] == 1  # the part of the axis beyond the interval, in grey
+    assert "amplía" in drawn["status"]
+    # Back inside the interval, the axis is the interval again.
+    apply(page, "gd", 1.5, 100, {"learning_rate": 0.01})
+    assert plotted(page)["view"]["x"] == x_range
+    assert plotted(page)["shaded"] == 0
+
+
+def test_a_path_too_far_away_is_cut_at_the_frame_and_said_so(page, summary: dict) -> None:
+    low, high = summary["config"]["gradient_descent"]["x_range"]
+    expected = gd.run_method("gd", 1.5, 10, learning_rate=0.3)
+    # The axis widens to at most four half-widths of the interval on each side of its middle.
+    assert max(abs(x - (low + high) / 2) for x in expected["x"]) > 2 * (high - low)
+    apply(page, "gd", 1.5, 10, {"learning_rate": 0.3})
+    drawn = plotted(page)
+    assert drawn["view"]["cut"]
+    assert "se corta en el borde" in drawn["status"]
+    assert console_errors(page) == []
+
+
 def test_a_diverging_setting_is_reported(page) -> None:
     from selenium.webdriver.common.keys import Keys
 
@@ -236,7 +327,7 @@ def test_a_diverging_setting_is_reported(page) -> None:
     rate.send_keys("5")
     expected = gd.run_method("gd", 1.5, 10, learning_rate=5.0)
     values = shown(page)
-    if all(math.isfinite(x) for x in expected["x"]):
+    if expected["diverged_at"] is None:
         assert values["final_x"] == decimal(expected["x"][-1])
         assert values["reached"] == "no"
     else:

@@ -183,11 +183,12 @@ def test_garbage_in_a_history_names_the_file_and_its_fix_recomputes_it(
         return [line.split(",")[:5] for line in text.splitlines()]
 
     assert values(history.read_text(encoding="utf-8")) == values(original)
+    # Its job trains all the seeds of Adam on raw input: theirs are rewritten too.
     untouched = [
         path
         for path in before
         if path.startswith(("results/train/", "results/lr_grid/", "results/gd", "results/data"))
-        and not path.startswith(run_dir)
+        and not path.startswith(run_dir.rsplit("/", 1)[0])
     ]
     assert all(after[path] == before[path] for path in untouched)
 
@@ -246,7 +247,7 @@ def test_killed_build_with_a_damaged_checkpoint_resumes_after_its_stale_lock(
     proc = run_snakemake(workspace, *command[3:])
     assert proc.returncode == 0, describe_failure(proc)
 
-    log = (workspace / "logs" / "train" / "SGD" / "raw" / "seed1.log").read_text(encoding="utf-8")
+    log = (workspace / "logs" / "train" / "SGD" / "raw.log").read_text(encoding="utf-8")
     damaged_state = newest.relative_to(workspace).as_posix().replace(".weights.h5", ".state.json")
     assert f"Aviso: la copia de seguridad {damaged_state} no se puede leer" in log
     # The killed attempt's log, which Snakemake removes before rerunning, comes first.

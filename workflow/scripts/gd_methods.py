@@ -20,16 +20,15 @@ for method, settings in spec["settings"].items():
             "start": spec["start"],
             "iterations": spec["iterations"],
             **trajectory,
-            "final_x": trajectory["x"][-1],
-            "final_J": trajectory["J"][-1],
+            **gd.final_point(trajectory),
             "reached_global_min": steps is not None,
             "steps_to_global_min": steps,
         }
     )
-    print(f"{method}: x final = {trajectory['x'][-1]:.4f}, pasos hasta el mínimo global = {steps}")
+    print(f"{method}: {gd.outcome(trajectory)}; pasos hasta el mínimo global = {steps}")
 result = {
     "global_min": {"x": best_x, "J": best_J, "interval": [x_min, x_max]},
     "tolerance": spec["tolerance"],
     "methods": methods,
 }
-atomic.write_json(snakemake.output[0], result, allow_nan=True)
+atomic.write_json(snakemake.output[0], result)

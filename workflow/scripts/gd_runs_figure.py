@@ -1,4 +1,5 @@
-"""Rule gd_runs_figure: every plain gradient-descent run, one panel each."""
+"""Rule gd_runs_figure: every plain gradient-descent run, one panel each (a diverged run is
+drawn up to its last finite iterate, and its title says where it diverged)."""
 
 from optireport.figures import gd_plots
 from optireport.store import atomic
@@ -11,6 +12,7 @@ runs = [atomic.read_json(path) for path in snakemake.input.runs]
 titles = [
     f"{index}: $x_0$ = {run['start']}, $\\eta$ = {run['learning_rate']}, "
     f"{formats.thousands(int(run['iterations']))} it."
+    + (f"\ndiverge en el paso {run['diverged_at']}" if run["diverged_at"] is not None else "")
     for index, run in enumerate(runs, start=1)
 ]
 gd_plots.plot_runs(

@@ -8,11 +8,13 @@ afterwards (see ``workflow/rules/common.smk``).
 from __future__ import annotations
 
 import copy
+import math
 from pathlib import Path
 
 import jsonschema
 
 from optireport.config.experiments import config_problems as experiment_problems
+from optireport.training.data import SHAPES
 from optireport.training.optimizers import argument_problems
 
 TYPE_NAMES = {
@@ -93,7 +95,70 @@ def describe(error: jsonschema.ValidationError) -> str:
     return f"«{key}»: {error.message}"
 
 
-def _semantic_problems(config: dict) -> list[str]:
+# Experiments that ``null`` (or leaving the key out) switches off.
+EXPERIMENTS = ("batch_size", "momentum", "adadelta", "early_stopping")
+
+
+def drop_switched_off(config: dict) -> None:
+    """Remove, in place, the experiments set to null: null and a missing key mean the same
+    (switched off), and Snakemake's schema defaults must not be filled in inside a null."""
+    if "invitation" in config and config["invitation"] is None:
+        del config["invitation"]
+    spec = config.get("invitation") or {}
+    for name in EXPERIMENTS:
+        if name in spec and spec[name] is None:
+            del spec[name]
+
+
+def fit_size(n_train: int, validation_split: float) -> int:
+    """Images left for the updates once ``fit(validation_split=...)`` holds out the last part."""
+    return math.floor(n_train * (1.0 - validation_split))
+
+
+def _setting(config: dict, schema: dict, section: str, key: str):
+    """``config[section][key]``, or its default in the schema."""
+    node = _schema_node(schema["properties"][section]["properties"][key], schema)
+    return config.get(section, {}).get(key, node["default"])
+
+
+def _batch_size_problems(config: dict, schema: dict) -> list[str]:
+    """Every batch size must fit in the training images left after the validation split.
+
+    The data size is known before any job: every MNIST source is checked against the same
+    arrays (``training.data.SHAPES``), of which ``data.train_subset`` keeps the first N.
+    """
+    subset = _setting(config, schema, "data", "train_subset")
+    total = SHAPES["y_train"][0]
+    images = total if subset is None else min(subset, total)
+    split = _setting(config, schema, "training", "validation_split")
+    limit = fit_size(images, split)
+    sizes = [("training.batch_size", _setting(config, schema, "training", "batch_size"))]
+    sizes += [
+        (f"optimizers.{name}.batch_size", spec["batch_size"])
+        for name, spec in config.get("optimizers", {}).items()
+        if "batch_size" in spec
+    ]
+    # The batch-size experiment, when it is on: its own sizes, or the schema's.
+    experiment = (config.get("invitation") or {}).get("batch_size")
+    if experiment is not None:
+        node = schema["properties"]["invitation"]["properties"]["batch_size"]
+        sizes += [
+            (f"invitation.batch_size.sizes[{index}]", size)
+            for index, size in enumerate(
+                experiment.get("sizes", node["properties"]["sizes"]["default"])
+            )
+        ]
+    origin = f"las {total} de MNIST" if subset is None else f"las {images} de «data.train_subset»"
+    return [
+        f"«{key}» vale {size}, más que las {limit} imágenes de entrenamiento que quedan tras "
+        f"reservar la validación ({origin}, menos la fracción {split} de "
+        f"«training.validation_split»); debe ser como mucho {limit}."
+        for key, size in sizes
+        if size > limit
+    ]
+
+
+def _semantic_problems(config: dict, schema: dict) -> list[str]:
     """Checks that a JSON schema cannot express."""
     problems = []
     gd = config.get("gradient_descent", {})
@@ -123,6 +188,7 @@ def _semantic_problems(config: dict) -> list[str]:
         problems += argument_problems(name, spec["class"], spec.get("args", {}))
 
     problems += experiment_problems(config)
+    problems += _batch_size_problems(config, schema)
     mnist_file = config.get("data", {}).get("mnist_file")
     if mnist_file and not Path(mnist_file).is_file():
         problems.append(
@@ -182,7 +248,7 @@ def check_config(config: dict, schema: dict) -> None:
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
     problems += [describe(error) for error in errors]
     if not problems:
-        problems = _semantic_problems(config)
+        problems = _semantic_problems(config, schema)
     if problems:
         raise ConfigError(
             "La configuración no es válida:\n"

@@ -7,6 +7,7 @@ the real optimizers.
 """
 
 import inspect
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -146,29 +147,43 @@ def default_settings(method: str) -> dict:
     }
 
 
-def _trajectory(step: Step, start: float, iterations: int) -> dict[str, list[float]]:
-    """Iterate ``step`` from ``start`` and record x and J(x), start included."""
+def _trajectory(step: Step, start: float, iterations: int) -> dict:
+    """Iterate ``step`` from ``start`` and record x and J(x), start included.
+
+    A run diverges at the first step whose iterate or J(x) is not a finite number: the
+    trajectory stops before that step, and ``diverged_at`` is its index (None otherwise).
+    """
     if iterations < 0:
         raise ValueError("iterations must be non-negative")
-    xs = [float(start)]
-    for _ in range(iterations):
-        x = xs[-1]
-        xs.append(float(step(x, float(derivative(x)))))
-    return {"x": xs, "J": [float(j) for j in objective(xs)]}
+    xs, js = [float(start)], [float(objective(start))]
+    diverged_at = None
+    # Overflow is the state this records, not a fault: numpy's warnings about it are noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(1, iterations + 1):
+            x = float(step(xs[-1], float(derivative(xs[-1]))))
+            j = float(objective(x))
+            if not (math.isfinite(x) and math.isfinite(j)):
+                diverged_at = t
+                break
+            xs.append(x)
+            js.append(j)
+    return {"x": xs, "J": js, "diverged_at": diverged_at}
 
 
-def gradient_descent(start: float, learning_rate: float, iterations: int) -> dict[str, list[float]]:
-    """Plain gradient descent x <- x - η·J'(x); returns {"x": [...], "J": [...]}."""
+def gradient_descent(start: float, learning_rate: float, iterations: int) -> dict:
+    """Plain gradient descent x <- x - η·J'(x); returns {"x": [...], "J": [...],
+    "diverged_at": step or None}."""
     return _trajectory(_sgd(learning_rate=learning_rate), start, iterations)
 
 
-def run_method(method: str, start: float, iterations: int, **settings) -> dict[str, list[float]]:
+def run_method(method: str, start: float, iterations: int, **settings) -> dict:
     """Run ``method`` ("gd" or one of METHODS) from ``start`` for ``iterations`` steps.
 
     ``settings`` are the keyword arguments of the matching Keras 3 optimizer
     constructor (e.g. ``learning_rate``, ``momentum``, ``rho``, ``epsilon``,
     ``beta_1``, ``beta_2``, ``initial_accumulator_value``); omitted ones take the
     Keras defaults. "gd", "momentum" and "nesterov" map to ``keras.optimizers.SGD``.
+    Returns {"x": [...], "J": [...], "diverged_at": step or None} (see ``_trajectory``).
     """
     return _trajectory(_make_step(method, settings), start, iterations)
 
@@ -200,11 +215,31 @@ def steps_to_reach(trajectory: dict, x_target: float, tol: float) -> int | None:
     """First step index k such that |x_t - x_target| <= tol for every t >= k, else None.
 
     "Reached" means the trajectory enters the tolerance band and stays there
-    until the end; passing through it and leaving again does not count.
+    until the end; passing through it and leaving again does not count, and neither
+    does a run that diverged afterwards.
     """
+    if trajectory.get("diverged_at") is not None:
+        return None
     xs = np.asarray(trajectory["x"], dtype=float)
     outside = np.flatnonzero(~(np.abs(xs - x_target) <= tol))  # NaN counts as outside
     if outside.size == 0:
         return 0
     k = int(outside[-1]) + 1
     return k if k < xs.size else None
+
+
+def final_point(trajectory: dict) -> dict:
+    """``final_x`` and ``final_J`` of a trajectory: None for a run that diverged (it has none)."""
+    if trajectory["diverged_at"] is not None:
+        return {"final_x": None, "final_J": None}
+    return {"final_x": trajectory["x"][-1], "final_J": trajectory["J"][-1]}
+
+
+def outcome(trajectory: dict) -> str:
+    """One Spanish line for a job's log: where the run ends, or the step where it diverged."""
+    if trajectory["diverged_at"] is not None:
+        return (
+            f"diverge en el paso {trajectory['diverged_at']}: x o J(x) deja de ser un número "
+            f"finito (último valor finito: x = {trajectory['x'][-1]:.6g})"
+        )
+    return f"x final = {trajectory['x'][-1]:.6f}, J final = {trajectory['J'][-1]:.6f}"

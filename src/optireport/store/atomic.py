@@ -8,7 +8,9 @@ killed half-way leaves at most a hidden ``.NAME.*.tmp`` file, never a truncated 
 from __future__ import annotations
 
 import json
+import math
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,6 +66,12 @@ def write_bytes(path, data: bytes) -> None:
         temporary.write_bytes(data)
 
 
+def copy_file(source, target) -> None:
+    """Copy ``source`` to ``target`` (data and times), replacing ``target`` whole or not at all."""
+    with replacing(target) as temporary:
+        shutil.copy2(source, temporary)
+
+
 def write_text(path, text: str) -> None:
     with replacing(path) as temporary:
         temporary.write_text(text, encoding="utf-8")
@@ -73,6 +81,27 @@ def write_json(path, data, **options) -> None:
     """JSON, indented and readable (UTF-8 as is); NaN, not valid JSON, is refused."""
     options = {"indent": 2, "ensure_ascii": False, "allow_nan": False, **options}
     write_text(path, json.dumps(data, **options))
+
+
+def without_non_finite(data, where: str = "") -> tuple[object, list[str]]:
+    """``data`` with every NaN or infinite number replaced by None (JSON's null), and where.
+
+    The one check that keeps a JSON document valid whatever a stage computed: the second
+    value lists the replaced places as key paths (``gd_runs[1].final_x``).
+    """
+    if isinstance(data, float) and not math.isfinite(data):
+        return None, [where or "(raíz)"]
+    if isinstance(data, dict):
+        items = [(key, f"{where}.{key}" if where else str(key)) for key in data]
+    elif isinstance(data, list | tuple):
+        items = [(index, f"{where}[{index}]") for index in range(len(data))]
+    else:
+        return data, []
+    cleaned, replaced = {}, []
+    for key, path in items:
+        cleaned[key], found = without_non_finite(data[key], path)
+        replaced += found
+    return (cleaned if isinstance(data, dict) else list(cleaned.values())), replaced
 
 
 def read_json(path):
