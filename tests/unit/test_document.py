@@ -120,3 +120,29 @@ def test_group_notes_name_each_state_in_spanish():
     ]
     group.update(test_accuracy={"median": 0.9})
     assert document.group_notes(group) == []
+
+
+def test_an_unclosed_tag_is_explained_in_spanish_with_its_file_and_line(tmp_path):
+    """A template error names the included file and the line of the tag left open, and the
+    previous document is left as it was."""
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "informe.qmd.j2").write_text('# Informe\n{% include "sections/a.md.j2" %}\n')
+    (tmp_path / "sections" / "a.md.j2").write_text(
+        "uno\n{% for x in [1] %}{{ x }}{% endfor %}\n{% if true %}\ndos\n{% set y %}z{% endset %}\n"
+    )
+    output = tmp_path / "informe.qmd"
+    output.write_text("anterior")
+    with pytest.raises(document.TemplateError) as error:
+        document.write_document({"training_groups": [], "trainings": []}, tmp_path, output)
+    message = str(error.value)
+    assert "sections/a.md.j2, línea 3" in message
+    assert "«{% if %}»" in message and "«{% endif %}»" in message
+    assert output.read_text() == "anterior"
+
+
+def test_a_runtime_template_error_names_the_template(tmp_path):
+    (tmp_path / "informe.qmd.j2").write_text("línea uno\n{{ s.no_such_key }}\n")
+    with pytest.raises(document.TemplateError) as error:
+        document.write_document({"training_groups": [], "trainings": []}, tmp_path, tmp_path / "o")
+    assert "informe.qmd.j2, línea 2" in str(error.value)
+    assert "no_such_key" in str(error.value)

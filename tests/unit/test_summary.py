@@ -28,11 +28,13 @@ def entry(
     share=0.12,
     epochs=3,
     seconds=None,
+    budget=10,
 ):
     return {
         "optimizer": optimizer,
         "variant": variant,
         "seed": seed,
+        "epochs": budget,
         "test_accuracy": accuracy,
         "test_loss": 1 - accuracy,
         "best_val_accuracy": accuracy + 0.01,
@@ -72,14 +74,17 @@ def test_aggregate_gives_median_range_and_counts(trainings):
     adam = groups[("Adam", "raw")]
     assert adam["test_accuracy"] == {"median": 0.95, "min": 0.94, "max": 0.96, "n": 3}
     assert adam["seeds"] == [1, 2, 3]
+    assert adam["epochs"] == 10
     assert adam["reached_target_runs"] == 3
     assert adam["time_to_target_seconds"]["median"] == 8.0
     sgd = groups[("SGD", "raw")]
     assert sgd["diverged_runs"] == 1
     assert sgd["collapsed_runs"] == 2
-    assert [(c["seed"], c["digit"], c["label_share"]) for c in sgd["collapsed"]] == [
-        (1, 1, 0.1135),
-        (3, 1, 0.1135),
+    assert [
+        (c["seed"], c["digit"], c["test_accuracy"], c["label_share"]) for c in sgd["collapsed"]
+    ] == [
+        (1, 1, 0.1135, 0.1135),
+        (3, 1, 0.1135, 0.1135),
     ]
     assert sgd["test_accuracy"]["n"] == 2  # NaN of the diverged run is left out
     assert sgd["time_to_target_seconds"] is None
@@ -94,20 +99,49 @@ def test_findings_rank_and_compare(trainings):
         {"optimizer": "SGD", "learning_rate": 0.01, "val_accuracy": 0.2},
     ]
     found = summary.findings(groups, lr, {"Adam": 0.001, "SGD": 0.001}, FINDINGS)
-    assert found["rankings"]["raw"] == ["Adam", "SGD"]
-    assert found["rankings"]["scaled"] == ["SGD", "Adam"]
-    assert found["scaling_gain"]["SGD"] == pytest.approx(0.97 - 0.1135)
-    assert found["scaling_effect"] == {
-        "improves": ["SGD"],
-        "unchanged": ["Adam"],
-        "worsens": [],
+    # Finite test accuracies per configuration: 3 (Adam raw), 2 (SGD raw: one diverged), 1.
+    assert found["rule"] == {
+        "tie": FINDINGS["tie"],
+        "chance": 0.05,
+        "seed_counts": [1, 2, 3],
+        "chance_at": {"1": 0.5, "2": pytest.approx(1 / 6), "3": pytest.approx(1 / 20)},
+        "can_rank": True,
+        "seeds_needed": 3,
     }
-    # A tie in epochs keeps both, faster first; Adam raw needs 3 epochs and is left out.
+    raw = found["ranking"]["raw"]
+    # SGD learns with no seed (two collapse, one diverges): left out of the ranking, by why.
+    assert raw["order"] == ["Adam"] and raw["leaders"] == ["Adam"] and raw["pairs"] == []
+    assert raw["can_rank"] is False
+    assert raw["failed"] == {"collapsed": ["SGD"], "diverged": [], "missing": []}
+    scaled = found["ranking"]["scaled"]
+    # One seed each: both lead, since the rule cannot put either ahead.
+    assert scaled["order"] == ["SGD", "Adam"] and scaled["leaders"] == ["SGD", "Adam"]
+    assert scaled["can_rank"] is False and scaled["behind"] == []
+    assert scaled["pairs"] == [
+        {"a": "SGD", "b": "Adam", "verdict": "too_few", "gap": 0.015, "chance": 0.5}
+    ]
+    # One scaled seed against three (or two) raw ones allows no verdict on the scaling.
+    assert found["scaling"] == {
+        "Adam": {"effect": "too_few", "gap": 0.005, "raw_learns": True, "scaled_learns": True},
+        "SGD": {
+            "effect": "too_few",
+            "gap": pytest.approx(0.8565),
+            "raw_learns": False,
+            "scaled_learns": True,
+        },
+    }
+    cause = found["collapse_cause"]
+    assert cause["configurations"] == [{"optimizer": "SGD", "variant": "raw"}]
+    assert cause["grid"]["SGD"]["fails_from"] == 0.1
+    assert cause["methods_with_threshold"] == ["SGD"]
+    assert cause["cause"] is None  # no grid input given, and a single method
+    # A tie in epochs keeps both, in the groups' order (seconds do not break it: they depend
+    # on how busy the machine was); Adam raw needs 3 epochs and is left out.
     assert found["first_to_target"] == {
         "epochs": 2,
         "configurations": [
-            {"optimizer": "Adam", "variant": "scaled"},
             {"optimizer": "SGD", "variant": "scaled"},
+            {"optimizer": "Adam", "variant": "scaled"},
         ],
     }
     first = summary.findings(groups[:1], lr, {"Adam": 0.001, "SGD": 0.001}, FINDINGS)
@@ -253,35 +287,81 @@ def test_collapse_example_pairs_a_collapsed_run_with_a_healthy_one(trainings):
     assert summary.collapse_example(summary.aggregate(healthy_only, SHARE), healthy_only) is None
 
 
-def test_collapse_rates_split_the_grid(trainings):
+def grid_point(optimizer, rate, val, *, diverged=False, share=0.12):
+    return {
+        "optimizer": optimizer,
+        "learning_rate": rate,
+        "val_accuracy": val,
+        "diverged": diverged,
+        "majority_prediction_share": share,
+    }
+
+
+def test_grid_split_separates_learning_and_failing_rates():
+    sgd = [
+        grid_point("SGD", 0.001, 0.8),
+        grid_point("SGD", 0.01, 0.11, share=1.0),
+        grid_point("SGD", 0.1, None, diverged=True, share=0.5),
+    ]
+    split = summary.grid_split(sgd, 0.9)
+    assert split["learns"] == [0.001] and split["fails"] == [0.01, 0.1]
+    assert split["fails_from"] == 0.01  # every failing rate lies above every learning one
+    assert split["best"]["learning_rate"] == 0.001
+    # A failure below a learning rate is not a matter of a too-large rate.
+    mixed = summary.grid_split([*sgd, grid_point("SGD", 0.0001, None, diverged=True)], 0.9)
+    assert mixed["fails"] == [0.0001, 0.01, 0.1] and mixed["fails_from"] is None
+    nothing = summary.grid_split([grid_point("SGD", 0.1, None, diverged=True)], 0.9)
+    assert nothing == {"learns": [], "fails": [0.1], "fails_from": None, "best": None}
+
+
+def test_collapse_cause_needs_two_methods_failing_above_a_rate_on_the_collapsed_input(
+    trainings,
+):
+    groups = summary.aggregate(trainings, SHARE)  # SGD collapses with the raw input
+    lr = [
+        grid_point("SGD", 0.001, 0.8),
+        grid_point("SGD", 0.01, 0.11, share=1.0),
+        grid_point("Adam", 0.001, 0.9),
+        grid_point("Adam", 0.1, None, diverged=True),
+        grid_point("Adagrad", 0.001, 0.7),
+        grid_point("Adagrad", 0.1, 0.85),
+    ]
+    classes = {"SGD": "SGD", "Adam": "Adam", "Adagrad": "Adagrad"}
+    found = summary.collapse_cause(groups, lr, SHARE, "raw", classes)
+    assert found["configurations"] == [{"optimizer": "SGD", "variant": "raw"}]
+    assert found["grid_variant"] == "raw" and found["classes"] == classes
+    assert found["methods_with_threshold"] == ["SGD", "Adam"]
+    assert found["grid"]["SGD"]["fails_from"] == 0.01
+    assert (
+        found["grid"]["Adagrad"]["fails"] == [] and found["grid"]["Adagrad"]["fails_from"] is None
+    )
+    assert found["cause"] == "rate_for_scale"
+    # The grid ran on another input: it says nothing about this collapse's cause.
+    assert summary.collapse_cause(groups, lr, SHARE, "scaled", classes)["cause"] is None
+    assert summary.collapse_cause(groups, lr, SHARE, None, classes)["cause"] is None
+    # One method alone failing above a rate could be the method, not the rate.
+    one = [e for e in lr if e["optimizer"] != "Adam"]
+    alone = summary.collapse_cause(groups, one, SHARE, "raw", {})
+    assert alone["methods_with_threshold"] == ["SGD"] and alone["cause"] is None
+    assert alone["classes"] == {"SGD": None, "Adagrad": None}
+    # Nothing collapsed: no cause to look for.
+    healthy = [g for g in groups if not g["collapsed_runs"]]
+    assert summary.collapse_cause(healthy, lr, SHARE, "raw", classes) is None
+
+
+def test_findings_pass_the_grid_input_to_the_collapse_cause(trainings):
     groups = summary.aggregate(trainings, SHARE)
     lr = [
-        {
-            "optimizer": "SGD",
-            "learning_rate": 0.001,
-            "val_accuracy": 0.8,
-            "diverged": False,
-            "majority_prediction_share": 0.12,
-        },
-        {
-            "optimizer": "SGD",
-            "learning_rate": 0.01,
-            "val_accuracy": 0.11,
-            "diverged": False,
-            "majority_prediction_share": 1.0,
-        },
-        {
-            "optimizer": "SGD",
-            "learning_rate": 0.1,
-            "val_accuracy": None,
-            "diverged": True,
-            "majority_prediction_share": 0.5,
-        },
+        grid_point("SGD", 0.001, 0.8),
+        grid_point("SGD", 0.01, 0.11, share=1.0),
+        grid_point("Adam", 0.001, 0.9),
+        grid_point("Adam", 0.1, None, diverged=True),
     ]
-    rates = summary.collapse_rates(groups, lr, 0.9)
-    assert list(rates) == ["SGD"]
-    assert rates["SGD"]["learns"] == [0.001] and rates["SGD"]["fails"] == [0.01, 0.1]
-    assert rates["SGD"]["best"]["learning_rate"] == 0.001
+    rates = {"SGD": 0.01, "Adam": 0.001}
+    found = summary.findings(groups, lr, rates, FINDINGS, "raw", {"SGD": "SGD"})
+    assert found["collapse_cause"]["cause"] == "rate_for_scale"
+    assert found["collapse_cause"]["classes"] == {"SGD": "SGD", "Adam": None}
+    assert summary.findings(groups, lr, rates, FINDINGS)["collapse_cause"]["cause"] is None
 
 
 def test_path_extent_ignores_non_finite_values():
@@ -311,9 +391,11 @@ def test_diverged_runs_are_neither_collapsed_nor_in_the_test_statistics():
         {"SGD": 50.0, "Adam": 0.001},
         FINDINGS,
     )
-    assert found["rankings"]["raw"] == ["Adam"]
-    assert found["unranked"]["raw"] == found["always_diverged"]["raw"] == ["SGD"]
-    assert found["lead_within_spread"]["raw"] is False
+    raw = found["ranking"]["raw"]
+    assert raw["order"] == ["Adam"] and raw["leaders"] == ["Adam"]
+    assert raw["failed"] == {"collapsed": [], "diverged": ["SGD"], "missing": []}
+    assert found["collapse_cause"] is None  # diverging is not collapsing
+    assert found["rule"]["seed_counts"] == [1]  # the diverged group has no statistics
     assert found["never_reached_target"] == [{"optimizer": "SGD", "variant": "raw"}]
 
 
@@ -324,21 +406,153 @@ def test_a_run_without_a_majority_share_is_not_collapsed():
     assert summary.aggregate([run], SHARE)[0]["collapsed_runs"] == 0
 
 
-def test_scaling_effect_follows_the_seed_ranges():
-    """A gain counts only when the ranges are apart, however small the gain looks."""
+def test_scaling_effect_follows_the_one_rule():
+    """A gain counts only when every seed beats every seed and the medians differ by the tie."""
     accuracies = {
         ("Adam", "raw"): (0.9558, 0.9584, 0.9624),
-        ("Adam", "scaled"): (0.9677, 0.9684, 0.9690),
+        ("Adam", "scaled"): (0.9677, 0.9684, 0.9690),  # apart, medians 0.0100 apart
         ("RMSprop", "raw"): (0.950, 0.956, 0.960),
-        ("RMSprop", "scaled"): (0.958, 0.966, 0.970),
+        ("RMSprop", "scaled"): (0.958, 0.966, 0.970),  # overlapping ranges
         ("Adagrad", "raw"): (0.93, 0.94, 0.95),
-        ("Adagrad", "scaled"): (0.90, 0.91, 0.92),
+        ("Adagrad", "scaled"): (0.90, 0.91, 0.92),  # every scaled seed below
+        ("Nadam", "raw"): (0.950, 0.951, 0.952),
+        ("Nadam", "scaled"): (0.953, 0.954, 0.955),  # apart, but medians only 0.0030 apart
     }
     runs = [
         entry(optimizer, variant, seed, accuracy)
         for (optimizer, variant), values in accuracies.items()
         for seed, accuracy in enumerate(values, start=1)
     ]
-    rates = {"Adam": 0.001, "RMSprop": 0.001, "Adagrad": 0.001}
-    effect = summary.findings(summary.aggregate(runs, SHARE), [], rates, FINDINGS)["scaling_effect"]
-    assert effect == {"improves": ["Adam"], "unchanged": ["RMSprop"], "worsens": ["Adagrad"]}
+    # SGD collapses with both inputs: its accuracies say nothing about the scaling.
+    runs += [
+        entry("SGD", v, seed, 0.1135, share=1.0) for v in ("raw", "scaled") for seed in (1, 2, 3)
+    ]
+    # Two seeds per input: no verdict, however far apart.
+    runs += [entry("Adamax", "raw", seed, 0.80 + seed / 100) for seed in (1, 2)]
+    runs += [entry("Adamax", "scaled", seed, 0.95 + seed / 100) for seed in (1, 2)]
+    rates = dict.fromkeys(("Adam", "RMSprop", "Adagrad", "Nadam", "SGD", "Adamax"), 0.001)
+    scaling = summary.findings(summary.aggregate(runs, SHARE), [], rates, FINDINGS)["scaling"]
+    assert {name: found["effect"] for name, found in scaling.items()} == {
+        "Adam": "improves",
+        "RMSprop": "unclear",
+        "Adagrad": "worsens",
+        "Nadam": "unclear",
+        "SGD": "both_fail",
+        "Adamax": "too_few",
+    }
+    assert scaling["Adam"]["gap"] == 0.01 and scaling["Adagrad"]["gap"] == -0.03
+    assert scaling["Nadam"]["gap"] == 0.003
+    assert scaling["SGD"] == {
+        "effect": "both_fail",
+        "gap": 0.0,
+        "raw_learns": False,
+        "scaled_learns": False,
+    }
+
+
+def test_fastest_to_target_looks_at_every_chapter():
+    def group(optimizer, variant, seeds, reached, epochs):
+        return {
+            "optimizer": optimizer,
+            "variant": variant,
+            "seeds": seeds,
+            "reached_target_runs": reached,
+            "epochs_to_target": {"median": epochs} if reached else None,
+        }
+
+    groups = [
+        group("Adam", "scaled", [1, 2, 3], 3, 4),
+        group("SGD", "scaled", [1, 2, 3], 2, 1),  # not every seed reaches it
+    ]
+
+    def fair(optimizer, same_runs, reached, runs, epochs, rate=0.003):
+        return {
+            "optimizer": optimizer,
+            "variant": "scaled",
+            "same_runs": same_runs,
+            "choice": {"learning_rate": rate},
+            "tuned": {
+                "reached_target_runs": reached,
+                "runs": runs,
+                "epochs_to_target": {"median": epochs},
+            },
+        }
+
+    fair_rows = [
+        fair("RMSprop", False, 3, 3, 3),
+        fair("Adam", True, 3, 3, 1),  # the main trainings themselves: not a new candidate
+        {"optimizer": "Nadam", "variant": "scaled", "same_runs": False, "tuned": None},
+    ]
+    invitation = {
+        "settings": {"variant": "scaled"},
+        "configurations": {
+            "Adam_batch10": {
+                "optimizer": "Adam",
+                "batch_size": 10,
+                "args": {},
+                "seeds": [1, 2],
+                "reached_target": 2,
+                "epochs_to_target": {"median": 3},
+            },
+            "SGD": {
+                "optimizer": "SGD",
+                "batch_size": None,
+                "args": {},
+                "seeds": [1, 2],
+                "reached_target": 0,
+                "epochs_to_target": None,
+            },
+        },
+    }
+    fastest = summary.fastest_to_target(groups, fair_rows, invitation)
+    assert fastest == {
+        "epochs": 3,
+        "configurations": [
+            {
+                "source": "tuned",
+                "optimizer": "RMSprop",
+                "variant": "scaled",
+                "learning_rate": 0.003,
+                "epochs": 3,
+            },
+            {
+                "source": "invitation",
+                "optimizer": "Adam",
+                "variant": "scaled",
+                "batch_size": 10,
+                "args": {},
+                "epochs": 3,
+            },
+        ],
+    }
+    main_only = summary.fastest_to_target(groups, [], {})
+    assert main_only == {
+        "epochs": 4,
+        "configurations": [
+            {"source": "main", "optimizer": "Adam", "variant": "scaled", "epochs": 4}
+        ],
+    }
+    assert summary.fastest_to_target(groups[1:], [], {"configurations": None}) is None
+
+
+def test_history_facts_from_rows_match_the_file_and_handle_no_rows(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "epoch,loss,accuracy,val_loss,val_accuracy,seconds,test_loss,test_accuracy\n"
+        "1,2.0,0.5,0.9,0.7,1.0,0.9,0.7\n"
+        "2,0.5,0.9,0.3,0.92,1.0,0.3,0.91\n"
+        "3,0.4,0.92,0.4,0.93,1.0,nan,nan\n"
+    )
+    facts = summary.history_facts_from_rows(history.read(path))
+    assert facts == summary.history_facts(path)
+    assert facts["min_val_loss_epoch"] == 2 and facts["val_accuracy_at_min_val_loss"] == 0.92
+    assert facts["final_val_loss"] == 0.4 and facts["final_val_accuracy"] == 0.93
+    assert summary.history_facts_from_rows([]) == {
+        "first_epoch_loss": None,
+        "final_loss": None,
+        "min_val_loss_epoch": None,
+        "min_val_loss": None,
+        "val_accuracy_at_min_val_loss": None,
+        "final_val_loss": None,
+        "final_val_accuracy": None,
+    }

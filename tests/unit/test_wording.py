@@ -3,13 +3,15 @@
 import pytest
 from helpers.common import FINDINGS
 
-from optireport.analysis import compare
+from optireport.analysis import summary
 from optireport.report import wording
 
 TH = dict(FINDINGS)
 
 
-def group(name, accuracies, *, variant="raw", collapsed=0, diverged=0, reached=None, digit=1):
+def group(
+    name, accuracies, *, variant="raw", collapsed=0, diverged=0, reached=None, digit=1, digits=None
+):
     values = [a for a in accuracies if a is not None]
     stats = (
         {"median": sorted(values)[len(values) // 2], "min": min(values), "max": max(values)}
@@ -27,7 +29,13 @@ def group(name, accuracies, *, variant="raw", collapsed=0, diverged=0, reached=N
         "collapsed_runs": collapsed,
         "diverged_runs": diverged,
         "collapsed": [
-            {"seed": s, "digit": digit, "share": 1.0, "label_share": 0.1135}
+            {
+                "seed": s,
+                "digit": digits[s - 1] if digits else digit,
+                "test_accuracy": accuracies[s - 1],
+                "share": 1.0,
+                "label_share": 0.1135,
+            }
             for s in seeds[:collapsed]
         ],
         "reached_target_runs": len(seeds) if reached is None else reached,
@@ -35,62 +43,218 @@ def group(name, accuracies, *, variant="raw", collapsed=0, diverged=0, reached=N
     }
 
 
-def test_tie_rule_medians_closer_than_threshold():
+def ranked(*groups):
+    """The ranking sentence of these groups, from the ranking the summary computes."""
+    return wording.ranking_sentence(summary.ranking(groups, TH["tie"]), groups)
+
+
+def test_rule_sentence_states_the_rule_and_what_the_seeds_allow():
+    rule = {
+        "tie": 0.005,
+        "chance": 0.05,
+        "seed_counts": [3],
+        "chance_at": {"3": 0.05},
+        "can_rank": True,
+        "seeds_needed": 3,
+    }
+    text = wording.rule_sentence(rule)
+    assert text.startswith("Una configuración supera **con claridad** a otra cuando todas")
+    assert "sus medianas difieren al menos 0.005." in text
+    assert "no pasa del 5 %" in text and "**no hay una diferencia clara**" in text
+    assert text.endswith("Con tres semillas por configuración, esa probabilidad es de 1 entre 20.")
+    two = {**rule, "seed_counts": [2], "chance_at": {"2": 1 / 6}, "can_rank": False}
+    assert wording.rule_sentence(two).endswith(
+        "Con dos semillas por configuración, ninguna diferencia puede darse por clara (hacen "
+        "falta al menos 3 semillas por configuración): el informe da los valores, pero no "
+        "ordena las configuraciones."
+    )
+    # Mixed seed counts (a diverged seed) and no results: the rule alone.
+    assert wording.rule_sentence({**rule, "seed_counts": [2, 3]}).endswith("distinguirlas.")
+    assert wording.rule_sentence({**rule, "seed_counts": []}).endswith("distinguirlas.")
+
+
+def test_no_clear_difference_when_ranges_overlap():
     adam = group("Adam", [0.960, 0.963, 0.966])
     rms = group("RMSprop", [0.955, 0.961, 0.970])
-    assert compare.relation(adam, rms, TH["tie"]) == compare.TIE
-    text = wording.ranking_sentence([adam, rms], TH)
-    assert "**Adam** y **RMSprop**, empatados" in text
-    assert "mejor" not in text
+    assert ranked(adam, rms) == (
+        "Entre **Adam** (mediana 0.9630, de 0.9600 a 0.9660) y **RMSprop** (mediana 0.9610, de "
+        "0.9550 a 0.9700) no hay ninguna diferencia clara."
+    )
 
 
-def test_overlap_rule_ranges_overlap_but_medians_apart():
-    adam = group("Adam", [0.950, 0.965, 0.970])
-    rms = group("RMSprop", [0.940, 0.952, 0.956])
-    assert compare.relation(adam, rms, TH["tie"]) == compare.OVERLAP
-    assert compare.tiers([adam, rms], TH["tie"]) == [[adam, rms]]
-    text = wording.ranking_sentence([rms, adam], TH)
-    assert "sin orden claro" in text and "se solapan" in text
-    assert text.index("Adam") < text.index("RMSprop")
-
-
-def test_ahead_rule_every_seed_better():
+def test_clearly_ahead_when_every_seed_beats_every_seed():
     adam = group("Adam", [0.96, 0.965, 0.97])
     ada = group("Adagrad", [0.90, 0.91, 0.92])
-    assert compare.relation(adam, ada, TH["tie"]) == compare.AHEAD
-    text = wording.ranking_sentence([ada, adam], TH)
-    assert text.startswith("En cabeza queda **Adam**")
-    assert "por encima de los demás con todas las semillas" in text
-    assert "Después, por debajo con todas las semillas, **Adagrad**" in text
+    sgd = group("SGD", [0.80, 0.81, 0.82])
+    text = ranked(ada, sgd, adam)
+    assert text.startswith(
+        "**Adam** (mediana 0.9650, de 0.9600 a 0.9700) supera con claridad a todos los demás."
+    )
+    assert (
+        "**Adagrad** (mediana 0.9100, de 0.9000 a 0.9200) queda claramente por detrás de Adam."
+        in text
+    )
+    assert (
+        "**SGD** (mediana 0.8100, de 0.8000 a 0.8200) queda claramente por detrás de Adam y "
+        "Adagrad." in text
+    )
 
 
-def test_a_tier_is_joined_through_any_member():
-    # C overlaps B (second of the top tier) though not A: it cannot be ranked below the tier.
+def test_clearly_ahead_of_the_only_other_optimizer_reads_al():
+    text = ranked(group("Adam", [0.96, 0.965, 0.97]), group("Adagrad", [0.90, 0.91, 0.92]))
+    assert "supera con claridad al otro optimizador." in text
+
+
+def test_leaders_without_a_clear_difference_and_those_behind_them():
+    # A and B overlap; C is below both of them.
     a = group("A", [0.97, 0.975, 0.98])
-    b = group("B", [0.95, 0.96, 0.972])
-    c = group("C", [0.93, 0.945, 0.951])
-    assert [[g["optimizer"] for g in t] for t in compare.tiers([a, b, c], TH["tie"])] == [
-        ["A", "B", "C"]
+    b = group("B", [0.96, 0.97, 0.972])
+    c = group("C", [0.90, 0.91, 0.92])
+    assert ranked(a, b, c) == (
+        "En cabeza quedan **A** (mediana 0.9750, de 0.9700 a 0.9800) y **B** (mediana 0.9700, "
+        "de 0.9600 a 0.9720): ningún otro los supera con claridad, y entre ellos no hay una "
+        "diferencia clara. **C** (mediana 0.9100, de 0.9000 a 0.9200) queda claramente por "
+        "detrás de A y B."
+    )
+
+
+def test_a_leader_need_not_beat_everybody_itself():
+    # A (two seeds) is clearly ahead of B (five seeds), B of C (two seeds); A against C is too
+    # few seeds: C is behind B only, and A leads without beating C itself.
+    a = group("A", [0.98, 0.99])
+    b = group("B", [0.95, 0.951, 0.952, 0.953, 0.954])
+    c = group("C", [0.90, 0.91])
+    found = summary.ranking([a, b, c], TH["tie"])
+    assert found["leaders"] == ["A"] and found["beaten_by"] == {"B": ["A"], "C": ["B"]}
+    text = wording.ranking_sentence(found, [a, b, c])
+    assert text.startswith("En cabeza queda **A** (mediana 0.9900, de 0.9800 a 0.9900): ningún")
+    assert "**C** (mediana 0.9100, de 0.9000 a 0.9100) queda claramente por detrás de B." in text
+
+
+def test_collapse_is_stated_apart_from_the_ranking():
+    adam = group("Adam", [0.96, 0.965, 0.97])
+    sgd = group("SGD", [0.1135, 0.1135, 0.1135], collapsed=3)
+    found = summary.ranking([adam, sgd], TH["tie"])
+    assert found["order"] == ["Adam"] and found["failed"]["collapsed"] == ["SGD"]
+    text = wording.ranking_sentence(found, [adam, sgd])
+    assert text.startswith(
+        "Solo aprende **Adam** (exactitud en prueba mediana 0.9650, de 0.9600 a 0.9700). "
+        "**SGD** colapsa con las tres semillas: "
+    )
+    assert text.endswith(wording.collapse_sentence(sgd))
+    assert "un solo dígito (el 1)" in text
+    assert "su exactitud en prueba (0.1135, 0.1135 y 0.1135)" in text
+    assert "en el conjunto de prueba (0.1135, 0.1135 y 0.1135)." in text
+
+
+def test_collapse_sentence_goes_seed_by_seed():
+    various = group("SGD", [0.1135, 0.0982, 0.91], collapsed=2, digits=[1, 0, 5])
+    text = wording.collapse_sentence(various)
+    assert text.startswith("**SGD** colapsa con 2 de sus 3 semillas: ")
+    # Digit, accuracy and the digit's share of the test labels, each in seed order.
+    assert "un solo dígito (el 1 con la semilla 1 y el 0 con la semilla 2)" in text
+    assert "su exactitud en prueba (0.1135 y 0.0982)" in text
+    assert text.endswith("en el conjunto de prueba (0.1135 y 0.1135).")
+    one = group("SGD", [0.1135], collapsed=1)
+    assert "colapsa con su única semilla" in wording.collapse_sentence(one)
+    assert "la proporción de ese dígito" in wording.collapse_sentence(one)
+    diverged = group("SGD", [None, None, 0.9], diverged=2)
+    assert wording.collapse_sentence(diverged) == (
+        "**SGD** diverge con 2 de sus 3 semillas (la pérdida deja de ser un número finito)."
+    )
+    both = group("SGD", [0.1135, None, None], collapsed=1, diverged=2)
+    assert "; además, diverge con 2 de sus 3 semillas" in wording.collapse_sentence(both)
+    assert wording.collapse_sentence(group("Adam", [0.96, 0.965, 0.97])) == ""
+
+
+def test_seeds_that_allow_no_verdict_give_no_order():
+    text = ranked(group("Adam", [0.96]), group("SGD", [0.90]))
+    assert text == (
+        "Con estas semillas la regla de comparación no permite ordenar los optimizadores "
+        "(medianas: Adam 0.9600 y SGD 0.9000)."
+    )
+    two = ranked(group("Adam", [0.96, 0.97]), group("SGD", [0.10, 0.11]))
+    assert two.startswith("Con estas semillas la regla de comparación no permite ordenar")
+
+
+def test_nobody_learns():
+    sgd = group("SGD", [0.1135, 0.1135, 0.1135], collapsed=3)
+    rms = group("RMSprop", [None, None, None], diverged=3)
+    text = ranked(sgd, rms)
+    assert text.startswith("Ninguna configuración aprende: todas colapsan o divergen. **SGD**")
+    assert "**RMSprop** diverge con las tres semillas" in text
+
+
+def test_summary_of_and_seeds_phrase():
+    assert wording.summary_of({"median": 0.9584, "min": 0.9561, "max": 0.96, "n": 3}) == (
+        "mediana 0.9584, de 0.9561 a 0.9600"
+    )
+    assert wording.summary_of({"median": 0.9, "min": 0.9, "max": 0.9, "n": 1}) == "0.9000"
+    same = {"median": 0.1135, "min": 0.11349999, "max": 0.1135, "n": 3}
+    assert wording.summary_of(same) == "0.1135 con todas las semillas"
+    assert [wording.seeds_phrase(n) for n in (1, 2, 3, 7)] == [
+        "una semilla",
+        "dos semillas",
+        "tres semillas",
+        "7 semillas",
     ]
 
 
-def test_collapse_rule_is_stated_apart_from_the_ranking():
-    adam = group("Adam", [0.96, 0.965, 0.97])
-    sgd = group("SGD", [0.1135, 0.1135, 0.1135], collapsed=3)
-    assert compare.tiers([adam, sgd], TH["tie"]) == [[adam]]
-    text = wording.ranking_sentence([adam, sgd], TH)
-    assert "**SGD** colapsa con las tres semillas: responde el 1" in text
-    assert "(0.1135)" in text
-    partial = group("SGD", [0.1135, 0.90, 0.91], collapsed=1)
-    assert "colapsa con 1 de sus 3 semillas" in wording.collapse_sentence(partial)
-    diverged = group("SGD", [None, None, 0.9], diverged=2)
-    assert "diverge con 2 de sus 3 semillas" in wording.collapse_sentence(diverged)
-    assert wording.collapse_sentence(adam) == ""
+def test_scaling_sentence_groups_the_verdicts():
+    scaling = {
+        "Adam": {"effect": "improves"},
+        "SGD": {"effect": "improves"},
+        "Adagrad": {"effect": "worsens"},
+        "RMSprop": {"effect": "unclear"},
+        "Nadam": {"effect": "too_few"},
+        "Adadelta": {"effect": "both_fail"},
+    }
+    assert wording.scaling_sentence(scaling) == (
+        "Escalar la entrada mejora con claridad la exactitud en prueba de Adam y SGD. "
+        "Escalar la entrada la empeora con claridad en Adagrad. "
+        "En RMSprop no hay una diferencia clara entre las dos entradas. "
+        "En Nadam las semillas no bastan para comparar las dos entradas. "
+        "Adadelta no aprende con ninguna de las dos entradas: sus exactitudes no dicen nada del "
+        "escalado."
+    )
+    two = {"A": {"effect": "both_fail"}, "B": {"effect": "both_fail"}}
+    assert wording.scaling_sentence(two).startswith("A y B no aprenden con ninguna")
+    assert wording.scaling_sentence({}) == ""
 
 
-def test_single_seed_ranking_is_flagged_inconclusive():
-    text = wording.ranking_sentence([group("Adam", [0.96]), group("SGD", [0.90])], TH)
-    assert "ningún orden es concluyente" in text
+def test_fastest_phrase_names_each_configuration_and_its_chapter():
+    names = {"raw": "entrada sin escalar", "scaled": "entrada escalada"}
+    fastest = {
+        "epochs": 2.0,
+        "configurations": [
+            {"source": "main", "optimizer": "Adam", "variant": "scaled"},
+            {"source": "tuned", "optimizer": "SGD", "variant": "raw", "learning_rate": 0.1},
+            {
+                "source": "invitation",
+                "optimizer": "SGD",
+                "variant": "scaled",
+                "batch_size": 10,
+                "args": {"momentum": 0.9, "nesterov": True},
+            },
+        ],
+    }
+    assert wording.fastest_phrase(fastest, names) == (
+        "Adam con la entrada escalada, SGD con su tasa ajustada (0.1) y la entrada sin escalar "
+        "(@sec-justa) y SGD con lotes de 10 y momento de Nesterov 0.9 y la entrada escalada "
+        "(@sec-invitacion), en 2 épocas (mediana)"
+    )
+    paper = {
+        "source": "invitation",
+        "optimizer": "Adadelta",
+        "variant": "scaled",
+        "batch_size": None,
+        "args": {"learning_rate": 1.0},
+    }
+    assert wording.configuration_phrase(paper, names) == (
+        "Adadelta con tasa 1 y la entrada escalada (@sec-invitacion)"
+    )
+    one = {"epochs": 1, "configurations": [fastest["configurations"][0]]}
+    assert wording.fastest_phrase(one, names).endswith("en 1 época (mediana)")
 
 
 def test_never_reached_rule():
@@ -126,6 +290,21 @@ def test_reference_positions_grouped_by_where_they_fall():
     assert wording.position(0.1136, [0.1135]) == "above"
 
 
+def test_reference_sentences_with_one_seed_speak_of_our_seed():
+    runs = {
+        "Adam": [{"test_accuracy": 0.95, "test_loss": 0.2}],
+        "SGD": [{"test_accuracy": 0.1135, "test_loss": 2.301}],
+    }
+    reference = {"Adam": {"accuracy": 0.9633}, "SGD": {"accuracy": 0.1135, "loss": 2.3024}}
+    assert wording.reference_sentences({}, runs, reference) == [
+        "La exactitud de 2019 de Adam (0.9633; nuestra semilla, 0.9500) queda por encima de "
+        "nuestra semilla.",
+        "La exactitud de 2019 de SGD (0.1135) coincide con la de nuestra semilla.",
+        "La pérdida de 2019 de SGD (2.3024; nuestra semilla, 2.3010) queda por encima de "
+        "nuestra semilla.",
+    ]
+
+
 def test_overfitting_rule_needs_every_seed():
     def seeds(*pairs):
         return [
@@ -153,20 +332,47 @@ def test_overfitting_rule_needs_every_seed():
     [
         (
             [group("Adam", [0.96, 0.965, 0.97]), group("Adagrad", [0.9, 0.91, 0.92])],
-            "**Con la entrada X, Adam es el mejor con todas las semillas**",
+            "**Con la entrada X, Adam supera con claridad a los demás** (exactitud en prueba "
+            "mediana 0.9650, de 0.9600 a 0.9700).",
         ),
         (
             [group("Adam", [0.96, 0.963, 0.966]), group("RMSprop", [0.955, 0.961, 0.97])],
-            "**Con la entrada X, Adam y RMSprop quedan en cabeza, empatados**",
+            "**Con la entrada X, en cabeza quedan Adam y RMSprop**, sin una diferencia clara "
+            "entre ellos (medianas: 0.9630 y 0.9610).",
+        ),
+        (
+            [
+                group("A", [0.97, 0.975, 0.98]),
+                group("B", [0.96, 0.97, 0.972]),
+                group("C", [0.90, 0.91, 0.92]),
+            ],
+            "**Con la entrada X, en cabeza quedan A y B**, sin una diferencia clara entre ellos "
+            "(medianas: 0.9750 y 0.9700); C queda claramente por detrás.",
         ),
         (
             [group("Adam", [0.96, 0.965, 0.97]), group("SGD", [0.11] * 3, collapsed=3)],
-            "**Con la entrada X, solo aprende Adam** (exactitud en prueba 0.9650). SGD colapsa",
+            "**Con la entrada X, solo aprende Adam** (exactitud en prueba mediana 0.9650, de "
+            "0.9600 a 0.9700). SGD colapsa.",
+        ),
+        (
+            [group("Adam", [0.96, 0.97]), group("SGD", [0.90, 0.91])],
+            "**Con la entrada X, las semillas no permiten ordenar los optimizadores** "
+            "(medianas: Adam 0.9700 y SGD 0.9100).",
+        ),
+        (
+            [
+                group("SGD", [0.11] * 3, collapsed=3),
+                group("RMSprop", [None] * 3, diverged=3),
+                group("Nadam", [None] * 3, diverged=3),
+            ],
+            "**Con la entrada X, ninguna configuración aprende.** SGD colapsa. RMSprop y Nadam "
+            "divergen.",
         ),
     ],
 )
 def test_leaders_sentence(groups, expected):
-    assert wording.leaders_sentence(groups, TH, "entrada X").startswith(expected)
+    found = summary.ranking(groups, TH["tie"])
+    assert wording.leaders_sentence(found, groups, "entrada X") == expected
 
 
 def run(start, lr, it, x, step, reached=False):

@@ -48,30 +48,15 @@ rule invitation_figures:
         histories=training_files("history"),
         code=code("invitation_figures"),
     output:
-        batch_size=report(
-            "report/figures/batch_size.svg",
-            caption="../report/batch_size.rst",
-            category="Experimentos",
-            labels={"figura": "tamaño de lote"},
-        ),
-        momentum=report(
-            "report/figures/momentum.svg",
-            caption="../report/momentum.rst",
-            category="Experimentos",
-            labels={"figura": "momento"},
-        ),
-        adadelta=report(
-            "report/figures/adadelta.svg",
-            caption="../report/adadelta.rst",
-            category="Experimentos",
-            labels={"figura": "Adadelta"},
-        ),
-        early_stopping=report(
-            "report/figures/early_stopping.svg",
-            caption="../report/early_stopping.rst",
-            category="Experimentos",
-            labels={"figura": "parada temprana"},
-        ),
+        **{
+            name: report(
+                f"report/figures/{name}.svg",
+                caption=f"../report/{name}.rst",
+                category="Experimentos",
+                labels={"figura": label},
+            )
+            for name, label in invitation_figures().items()
+        },
     log:
         "logs/invitation/figures.log",
     params:

@@ -36,6 +36,6 @@ result = tuning.compare(
     default,
     tuned,
     tuning.budget(config, optimizers),
-    float(config["findings"]["collapse_share"]),
+    config["findings"],
 )
 atomic.write_json(snakemake.output[0], {**result, "trainings": tuned})

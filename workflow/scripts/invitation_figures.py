@@ -25,67 +25,72 @@ def line(name, label):
     return {"label": label, "color": colors[configuration["optimizer"]], "histories": histories}
 
 
-invitation_plots.plot_configurations(
-    [
-        {
-            "title": optimizer,
-            "lines": [
-                line(row["configuration"], f"lotes de {row['batch_size']}")
-                for row in found["sizes"]
-            ],
-        }
-        for optimizer, found in result["batch_size"].items()
-    ],
-    output.batch_size,
-)
-roles = result["momentum"]["configurations"]
-beta = result["momentum"]["momentum"]
-invitation_plots.plot_configurations(
-    [
-        {
-            "title": None,
-            "lines": [
-                line(roles["plain"], "sin momento"),
-                line(roles["momentum"], f"momento clásico ({beta})"),
-                line(roles["nesterov"], f"momento de Nesterov ({beta})"),
-            ],
-        }
-    ],
-    output.momentum,
-)
-roles = result["adadelta"]["configurations"]
-configured_rate = params.configured_rates[
-    result["configurations"][roles["configured"]]["optimizer"]
-]
-invitation_plots.plot_configurations(
-    [
-        {
-            "title": None,
-            "lines": [
-                line(roles["configured"], f"tasa configurada ({configured_rate})"),
-                line(roles["paper"], f"tasa del artículo ({result['adadelta']['paper_rate']})"),
-            ],
-        }
-    ],
-    output.adadelta,
-)
-histories = {}
-for path, (optimizer, variant, seed) in zip(inputs.histories, params.trainings, strict=True):
-    columns = history.columns(path)
-    columns["seed"] = seed
-    histories.setdefault(optimizer, {}).setdefault(variant, []).append(columns)
-stops = {
-    (g["optimizer"], g["variant"], s["seed"]): s
-    for g in result["early_stopping"]["groups"]
-    for s in g["seeds"]
-}
-styles = figure_style.VARIANT_STYLES
-present = {variant for by_variant in histories.values() for variant in by_variant}
-invitation_plots.plot_early_stopping(
-    histories,
-    stops,
-    colors,
-    {variant: style for variant, style in styles.items() if variant in present},
-    params.variant_cells,
-    output.early_stopping,
-)
+# One figure per experiment switched on (the rule's outputs are exactly those).
+if result["batch_size"] is not None:
+    invitation_plots.plot_configurations(
+        [
+            {
+                "title": optimizer,
+                "lines": [
+                    line(row["configuration"], f"lotes de {row['batch_size']}")
+                    for row in found["sizes"]
+                ],
+            }
+            for optimizer, found in result["batch_size"].items()
+        ],
+        output.batch_size,
+    )
+if result["momentum"] is not None:
+    roles = result["momentum"]["configurations"]
+    beta = result["momentum"]["momentum"]
+    invitation_plots.plot_configurations(
+        [
+            {
+                "title": None,
+                "lines": [
+                    line(roles["plain"], "sin momento"),
+                    line(roles["momentum"], f"momento clásico ({beta})"),
+                    line(roles["nesterov"], f"momento de Nesterov ({beta})"),
+                ],
+            }
+        ],
+        output.momentum,
+    )
+if result["adadelta"] is not None:
+    roles = result["adadelta"]["configurations"]
+    configured_rate = params.configured_rates[
+        result["configurations"][roles["configured"]]["optimizer"]
+    ]
+    invitation_plots.plot_configurations(
+        [
+            {
+                "title": None,
+                "lines": [
+                    line(roles["configured"], f"tasa configurada ({configured_rate})"),
+                    line(roles["paper"], f"tasa del artículo ({result['adadelta']['paper_rate']})"),
+                ],
+            }
+        ],
+        output.adadelta,
+    )
+if result["early_stopping"] is not None:
+    histories = {}
+    for path, (optimizer, variant, seed) in zip(inputs.histories, params.trainings, strict=True):
+        columns = history.columns(path)
+        columns["seed"] = seed
+        histories.setdefault(optimizer, {}).setdefault(variant, []).append(columns)
+    stops = {
+        (g["optimizer"], g["variant"], s["seed"]): s
+        for g in result["early_stopping"]["groups"]
+        for s in g["seeds"]
+    }
+    styles = figure_style.VARIANT_STYLES
+    present = {variant for by_variant in histories.values() for variant in by_variant}
+    invitation_plots.plot_early_stopping(
+        histories,
+        stops,
+        colors,
+        {variant: style for variant, style in styles.items() if variant in present},
+        params.variant_cells,
+        output.early_stopping,
+    )

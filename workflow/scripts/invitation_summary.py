@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from optireport.analysis import invitation
+from optireport.config import check
 from optireport.store import atomic, history
 from optireport.store.joblog import redirect_to_log
 
@@ -32,5 +33,5 @@ main_trainings = [
 n_train = atomic.read_json(inputs.mnist)["shapes"]["x_train"][0]
 if config["data"]["train_subset"] is not None:
     n_train = min(n_train, int(config["data"]["train_subset"]))
-n_fit = invitation.fit_size(n_train, float(config["training"]["validation_split"]))
+n_fit = check.fit_size(n_train, float(config["training"]["validation_split"]))
 atomic.write_json(snakemake.output[0], invitation.summarize(config, results, main_trainings, n_fit))

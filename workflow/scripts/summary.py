@@ -4,6 +4,7 @@ import platform
 from pathlib import Path
 
 from optireport.analysis import summary
+from optireport.report import publish
 from optireport.store import atomic, lockfile, paths
 from optireport.store.joblog import redirect_to_log
 
@@ -16,12 +17,24 @@ best_x, tolerance = methods["global_min"]["x"], methods["tolerance"]
 gd_runs = []
 for path in inputs.gd_runs:
     run = atomic.read_json(path)
+    diverged = run["diverged_at"] is not None
     gd_runs.append(
         {
             "name": Path(path).stem,
-            **{k: run[k] for k in ("start", "learning_rate", "iterations", "final_x", "final_J")},
-            "last_step": abs(run["x"][-1] - run["x"][-2]),
-            "reached_global_min": abs(run["final_x"] - best_x) <= tolerance,
+            **{
+                k: run[k]
+                for k in (
+                    "start",
+                    "learning_rate",
+                    "iterations",
+                    "final_x",
+                    "final_J",
+                    "diverged_at",
+                )
+            },
+            # A diverged run has no last step, and never reaches anything.
+            "last_step": None if diverged else abs(run["x"][-1] - run["x"][-2]),
+            "reached_global_min": not diverged and abs(run["final_x"] - best_x) <= tolerance,
         }
     )
 trainings = [
@@ -38,6 +51,8 @@ lr_grid = [
     for entry in summary.read_lr_grid(directory, optimizer, names)
 ]
 thresholds = params.findings
+fair_comparison = atomic.read_json(inputs.fair_comparison)
+invitation_summary = atomic.read_json(inputs.invitation)
 groups = summary.aggregate(trainings, thresholds["collapse_share"])
 first_training = atomic.read_json(inputs.trainings[0])
 
@@ -62,14 +77,19 @@ result = {
         lr_grid,
         params.configured_rates,
         thresholds,
+        grid_variant=params.config["lr_grid"]["variant"],
+        classes={name: spec["class"] for name, spec in params.config["optimizers"].items()},
+    ),
+    "fastest_to_target": summary.fastest_to_target(
+        groups, fair_comparison["rows"], invitation_summary
     ),
     "lr_grid": lr_grid,
     "model": {
         "n_params": first_training["n_params"],
         "summary_text": Path(inputs.model_summary).read_text(encoding="utf-8").rstrip(),
     },
-    "invitation": atomic.read_json(inputs.invitation),
-    "fair_comparison": atomic.read_json(inputs.fair_comparison),
+    "invitation": invitation_summary,
+    "fair_comparison": fair_comparison,
     "rule_times": summary.rule_times(
         [*inputs.benchmarks, *inputs.tuned_benchmarks],
         {
@@ -81,6 +101,12 @@ result = {
     ),
     # The configuration the report shows and reads (where it is published left out).
     "config": params.config,
+    # What identifies this build: the same commit and config digest as its edition record.
+    "provenance": {
+        "commit": publish.head_commit(Path(".")),
+        "uncommitted": bool(publish.uncommitted(Path("."))),
+        "config_digest": publish.config_digest(params.config),
+    },
     "environment": {
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -88,4 +114,8 @@ result = {
         "lock": lockfile.facts(inputs.lock),
     },
 }
+# One check for every stage: a number that is not finite becomes null, and the log says where.
+result, non_finite = atomic.without_non_finite(result)
+for where in non_finite:
+    print(f"Aviso: «{where}» no es un número finito; el resumen lo guarda como null.")
 atomic.write_json(snakemake.output[0], result)

@@ -15,8 +15,8 @@ epoch, the first *e* epochs of the full one (the batch order depends only on the
 epoch), and the full trainings record the test figures at every new minimum of the validation
 loss, which are the only weights early stopping with restore of the best weights hands back.
 
-Every comparison the text states is decided here, by the rules below, with the report's one tie
-threshold (``findings.tie``).
+Every comparison the text states is decided here, by the report's one comparison rule
+(``optireport.analysis.compare``) with its threshold ``findings.tie``.
 """
 
 from __future__ import annotations
@@ -25,16 +25,12 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 
+from optireport.analysis import compare as rules
 from optireport.analysis.stats import collapsed, finite, spread
 from optireport.config.experiments import experiments
 from optireport.config.jobs import training_settings
 
 # --- one configuration's results ------------------------------------------------------------
-
-
-def fit_size(n_train: int, validation_split: float) -> int:
-    """Images left for the updates once ``fit(validation_split=...)`` holds out the last part."""
-    return math.floor(n_train * (1.0 - validation_split))
 
 
 def seed_result(metrics: Mapping, history: Sequence[Mapping], collapse_share: float) -> dict:
@@ -90,12 +86,11 @@ def group(name: str, spec: Mapping, seeds: Sequence[Mapping]) -> dict:
 def compare(a: Mapping, b: Mapping, tie: float) -> dict:
     """How configuration ``a`` compares with ``b`` in test accuracy, over their seeds.
 
-    Verdicts, first rule that applies:
-    ``diverged`` (either diverged in every seed), ``missing`` (either has no test accuracy),
-    ``collapsed`` (either collapsed in every seed,
-    so its accuracy says nothing about the optimizer's pace), ``tie`` (medians closer than
-    ``tie``), ``overlap`` (the seed ranges overlap: within the variation between seeds),
-    ``better`` or ``worse``.
+    Verdicts, first rule that applies: ``diverged`` (either diverged in every seed),
+    ``missing`` (either has no test accuracy), ``collapsed`` (either collapsed in every seed,
+    so its accuracy says nothing about the optimizer), then the report's one rule
+    (``compare.relation``): ``better``/``worse`` (a clear difference), ``unclear`` (no clear
+    difference) or ``too_few`` (the seeds allow no verdict).
     """
     result = {"a": a["name"], "b": b["name"], "difference": None}
     sa, sb = a["test_accuracy"], b["test_accuracy"]
@@ -103,33 +98,19 @@ def compare(a: Mapping, b: Mapping, tie: float) -> dict:
         return {**result, "verdict": "diverged"}
     if sa is None or sb is None:
         return {**result, "verdict": "missing"}
-    result["difference"] = sa["median"] - sb["median"]
+    result["difference"] = rules.gap(sa, sb)
     if any(len(g["collapsed_seeds"]) == len(g["seeds"]) for g in (a, b)):
         return {**result, "verdict": "collapsed"}
-    if abs(result["difference"]) < tie:
-        return {**result, "verdict": "tie"}
-    if sa["min"] <= sb["max"] and sb["min"] <= sa["max"]:
-        return {**result, "verdict": "overlap"}
-    return {**result, "verdict": "better" if result["difference"] > 0 else "worse"}
+    return {**result, "verdict": VERDICTS.get(rules.relation(sa, sb, tie), "unclear")}
 
 
-def paired_verdict(differences: Sequence[float | None], tie: float) -> str:
-    """Same-seed differences (early stopping minus full training) as one verdict.
-
-    ``missing`` (no difference), ``tie`` (every one within ``tie``), ``better``/``worse``
-    (the median beyond ``tie`` and no seed beyond ``tie`` the other way), else ``mixed``.
-    """
-    values = [d for d in differences if finite(d) is not None]
-    if not values:
-        return "missing"
-    if all(abs(d) < tie for d in values):
-        return "tie"
-    middle = statistics.median(values)
-    if middle >= tie and min(values) > -tie:
-        return "better"
-    if middle <= -tie and max(values) < tie:
-        return "worse"
-    return "mixed"
+# The one rule's verdicts as this chapter words them: ``a`` against ``b``.
+VERDICTS = {
+    rules.AHEAD: "better",
+    rules.BEHIND: "worse",
+    rules.UNCLEAR: "unclear",
+    rules.TOO_FEW: "too_few",
+}
 
 
 # --- early stopping ------------------------------------------------------------------------
@@ -160,7 +141,7 @@ def early_stop(history: Sequence[Mapping], patience: int) -> dict:
 
 
 def early_stopping_seed(
-    history: Sequence[Mapping], metrics: Mapping, patience: int, tie: float, collapse_share: float
+    history: Sequence[Mapping], metrics: Mapping, patience: int, collapse_share: float
 ) -> dict:
     """One full training seen through early stopping: epochs and seconds saved, test figures."""
     found = early_stop(history, patience)
@@ -191,7 +172,6 @@ def early_stopping_seed(
         "test_loss_restored": finite(restored_loss),
         "test_loss_final": finite(metrics["test_loss"]),
         "accuracy_difference": difference,
-        "within_tie": difference is not None and abs(difference) < tie,
     }
 
 
@@ -200,8 +180,8 @@ def early_stopping_group(optimizer: str, variant: str, seeds: Sequence[Mapping],
 
     Verdicts: ``missing``, ``diverged`` (some seed diverged), ``never_stopped`` (no seed
     stops before its last epoch), ``collapsed`` (every seed collapsed: stopping saves epochs
-    of a network that learns nothing), else the paired verdict on test accuracy (``tie``,
-    ``better``, ``worse``, ``mixed``).
+    of a network that learns nothing), else the one rule on test accuracy, restored weights
+    against the last epoch's: ``better``, ``worse``, ``unclear`` or ``too_few``.
     """
     differences = [s["accuracy_difference"] for s in seeds]
     if not seeds or all(s["test_accuracy_restored"] is None for s in seeds):
@@ -213,7 +193,13 @@ def early_stopping_group(optimizer: str, variant: str, seeds: Sequence[Mapping],
     elif all(s["collapsed"] for s in seeds):
         verdict = "collapsed"
     else:
-        verdict = paired_verdict(differences, tie)
+        verdict = VERDICTS[
+            rules.relation(
+                spread(s["test_accuracy_restored"] for s in seeds),
+                spread(s["test_accuracy_final"] for s in seeds),
+                tie,
+            )
+        ]
     epochs = sum(s["epochs"] for s in seeds)
     saved = sum(s["epochs_saved"] for s in seeds)
     return {
@@ -273,7 +259,7 @@ def summarize(
     ``run_results`` maps each configuration to its seeds' ``seed_result``; ``main_trainings``
     holds (optimizer, variant, metrics, history) of every main training, in config order.
     """
-    spec = config["invitation"]
+    spec = config.get("invitation") or {}
     tie = float(config["findings"]["tie"])
     collapse_share = float(config["findings"]["collapse_share"])
     layout = experiments(config)
@@ -281,35 +267,31 @@ def summarize(
         name: group(name, run, run_results.get(name, []))
         for name, run in layout["configurations"].items()
     }
-    base_sizes = {
-        optimizer: training_settings(config, optimizer)["batch_size"]
-        for optimizer in layout["batch_size"]
-    }
-    momentum = layout["momentum"]
-    adadelta = layout["adadelta"]
-    patience = int(spec["early_stopping"]["patience"])
-    stopping: dict[tuple[str, str], list] = {}
-    for optimizer, variant, metrics, history in main_trainings:
-        stopping.setdefault((optimizer, variant), []).append(
-            early_stopping_seed(history, metrics, patience, tie, collapse_share)
-        )
-    stopping_groups = [
-        early_stopping_group(optimizer, variant, seeds, tie)
-        for (optimizer, variant), seeds in stopping.items()
-    ]
-    return {
+    result = {
         "settings": {
-            "epochs": int(spec["epochs"]),
-            "seeds": [int(s) for s in spec["seeds"]],
-            "variant": spec["variant"],
+            "epochs": int(spec["epochs"]) if spec else None,
+            "seeds": [int(s) for s in spec["seeds"]] if spec else [],
+            "variant": spec.get("variant"),
             "tie": tie,
             "n_fit": n_fit,
             "collapse_share": collapse_share,
             "target_val_accuracy": float(config["training"]["target_val_accuracy"]),
         },
         "configurations": groups,
-        "batch_size": batch_findings(layout["batch_size"], groups, base_sizes, n_fit, tie),
-        "momentum": {
+        "batch_size": None,
+        "momentum": None,
+        "adadelta": None,
+        "early_stopping": None,
+    }
+    # An experiment switched off (its key absent or null) has no entry: its section is left out.
+    if layout["batch_size"] is not None:
+        base_sizes = {
+            optimizer: training_settings(config, optimizer)["batch_size"]
+            for optimizer in layout["batch_size"]
+        }
+        result["batch_size"] = batch_findings(layout["batch_size"], groups, base_sizes, n_fit, tie)
+    if (momentum := layout["momentum"]) is not None:
+        result["momentum"] = {
             "configurations": momentum,
             "momentum": float(spec["momentum"]["momentum"]),
             "momentum_vs_plain": compare(
@@ -321,18 +303,30 @@ def summarize(
             "nesterov_vs_momentum": compare(
                 groups[momentum["nesterov"]], groups[momentum["momentum"]], tie
             ),
-        },
-        "adadelta": {
+        }
+    if (adadelta := layout["adadelta"]) is not None:
+        result["adadelta"] = {
             "configurations": adadelta,
             "paper_rate": float(spec["adadelta"]["learning_rate"]),
             "paper_vs_configured": compare(
                 groups[adadelta["paper"]], groups[adadelta["configured"]], tie
             ),
-        },
-        "early_stopping": {
+        }
+    if spec.get("early_stopping"):
+        patience = int(spec["early_stopping"]["patience"])
+        stopping: dict[tuple[str, str], list] = {}
+        for optimizer, variant, metrics, history in main_trainings:
+            stopping.setdefault((optimizer, variant), []).append(
+                early_stopping_seed(history, metrics, patience, collapse_share)
+            )
+        stopping_groups = [
+            early_stopping_group(optimizer, variant, seeds, tie)
+            for (optimizer, variant), seeds in stopping.items()
+        ]
+        result["early_stopping"] = {
             "patience": patience,
             "groups": stopping_groups,
             "seconds_saved": sum(g["seconds_saved"] for g in stopping_groups),
             "seconds_total": sum(g["seconds_total"] for g in stopping_groups),
-        },
-    }
+        }
+    return result

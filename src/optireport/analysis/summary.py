@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
 from optireport.analysis import compare
-from optireport.analysis.stats import collapsed, finite, spread
+from optireport.analysis.stats import collapsed, finite, learns, spread
 from optireport.store import atomic, history
 
 TRAINING_FIELDS = (
@@ -58,7 +58,11 @@ def history_facts(history_path) -> dict:
     loss, its epoch and the final validation loss (a rise after the lowest is overfitting).
     Non-finite losses (a diverged run) are left out; every value is None without data.
     """
-    rows = history.read(history_path)
+    return history_facts_from_rows(history.read(history_path))
+
+
+def history_facts_from_rows(rows: list[dict]) -> dict:
+    """``history_facts`` of a history already read (its rows, epoch by epoch)."""
     losses = [(row["epoch"], row["val_loss"]) for row in rows]
     kept = [(epoch, loss) for epoch, loss in losses if math.isfinite(loss)]
     best = min(kept, key=lambda pair: pair[1], default=(None, None))
@@ -102,11 +106,13 @@ def aggregate(trainings: list[dict], collapse_share: float) -> list[dict]:
                 "optimizer": optimizer,
                 "variant": variant,
                 "seeds": [r["seed"] for r in runs],
+                "epochs": max(r["epochs"] for r in runs),
                 "diverged_runs": len(runs) - len(finite),
                 "collapsed_runs": sum(collapsed(r, collapse_share) for r in runs),
                 "collapsed": [
                     {
                         "seed": r["seed"],
+                        "test_accuracy": r["test_accuracy"],
                         "digit": r["majority_prediction"],
                         "share": r["majority_prediction_share"],
                         "label_share": r["majority_prediction_label_share"],
@@ -208,48 +214,73 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def ranking(groups: Sequence[Mapping], tie: float) -> dict:
+    """The ranking claim for one input: who leads as far as the rule allows, every pair's
+    verdict, and the configurations left out because no seed learned (by why)."""
+    learners = [g for g in groups if learns(g)]
+    stats = {g["optimizer"]: g["test_accuracy"] for g in learners}
+    found = compare.leaders(stats, tie)
+    found["pairs"] = compare.pairs(list(stats), stats, tie)
+    failed = [g for g in groups if not learns(g)]
+    found["failed"] = {
+        "collapsed": [g["optimizer"] for g in failed if g["collapsed_runs"]],
+        "diverged": [
+            g["optimizer"] for g in failed if g["diverged_runs"] and not g["collapsed_runs"]
+        ],
+        "missing": [
+            g["optimizer"] for g in failed if not g["diverged_runs"] and not g["collapsed_runs"]
+        ],
+    }
+    return found
+
+
+def scaling(raw: Mapping, scaled: Mapping, tie: float) -> dict:
+    """What scaling the input does to one optimizer's test accuracy, by the one rule.
+
+    ``both_fail`` when no seed learns with either input (their accuracies compare two
+    networks that learned nothing); otherwise the rule's verdict, scaled against raw:
+    ``improves``, ``worsens``, ``unclear`` or ``too_few``.
+    """
+    found = compare.comparison(scaled["test_accuracy"], raw["test_accuracy"], tie)
+    if not learns(raw) and not learns(scaled):
+        effect = "both_fail"
+    else:
+        effect = {
+            compare.AHEAD: "improves",
+            compare.BEHIND: "worsens",
+        }.get(found["verdict"], found["verdict"])
+    return {
+        "effect": effect,
+        "gap": found["gap"],
+        "raw_learns": learns(raw),
+        "scaled_learns": learns(scaled),
+    }
+
+
 def findings(
     groups: list[dict],
     lr_grid: list[dict],
     configured_rates: Mapping[str, float],
     thresholds: Mapping,
+    grid_variant: str | None = None,
+    classes: Mapping[str, str] | None = None,
 ) -> dict:
-    """The comparisons the text states: rankings, first to target, best learning rates.
+    """Every comparison and cause the text states, decided once: the report's claims.
 
     ``configured_rates`` maps each optimizer to the learning rate of its main trainings;
-    ``thresholds`` is the config's ``findings`` block (its defaults are the schema's).
+    ``thresholds`` is the config's ``findings`` block; ``grid_variant`` is the input of the
+    learning-rate grid in ``lr_grid`` and ``classes`` maps optimizers to Keras classes (both
+    feed the collapse's cause).
     """
-
-    def median(row: dict, field: str) -> float:
-        stats = row[field]
-        return stats["median"] if stats else float("-inf")
-
-    # Ranked: configurations with a test accuracy; unranked: none (diverged or missing).
-    rankings, unranked, always_diverged, lead_within_spread = {}, {}, {}, {}
-    for variant in dict.fromkeys(row["variant"] for row in groups):
-        rows = [row for row in groups if row["variant"] == variant]
-        ranked = sorted(
-            (row for row in rows if row["test_accuracy"]),
-            key=lambda r: median(r, "test_accuracy"),
-            reverse=True,
-        )
-        rankings[variant] = [row["optimizer"] for row in ranked]
-        unranked[variant] = [row["optimizer"] for row in rows if not row["test_accuracy"]]
-        always_diverged[variant] = [
-            row["optimizer"] for row in rows if row["diverged_runs"] == len(row["seeds"])
-        ]
-        # The leader's worst seed is no better than the runner-up's best: no clear winner.
-        lead_within_spread[variant] = len(ranked) > 1 and (
-            ranked[0]["test_accuracy"]["min"] <= ranked[1]["test_accuracy"]["max"]
-        )
+    tie = thresholds["tie"]
+    variants = list(dict.fromkeys(row["variant"] for row in groups))
+    by_key = {(row["optimizer"], row["variant"]): row for row in groups}
+    n_seeds = sorted({g["test_accuracy"]["n"] for g in groups if g["test_accuracy"]})
     # First to target: fewest median epochs among configurations that reach it with every seed.
     # Epochs, unlike seconds, do not depend on how busy the machine was; ties stay ties.
     always_reached = [row for row in groups if row["reached_target_runs"] == len(row["seeds"])]
     fewest = min((row["epochs_to_target"]["median"] for row in always_reached), default=None)
-    first = sorted(
-        (row for row in always_reached if row["epochs_to_target"]["median"] == fewest),
-        key=lambda row: row["time_to_target_seconds"]["median"],
-    )
+    first = [row for row in always_reached if row["epochs_to_target"]["median"] == fewest]
     best_rates = {}
     for optimizer in dict.fromkeys(entry["optimizer"] for entry in lr_grid):
         entries = [entry for entry in lr_grid if entry["optimizer"] == optimizer]
@@ -258,51 +289,28 @@ def findings(
         best_rates[optimizer]["ratio_to_configured"] = (
             best["learning_rate"] / configured_rates[optimizer]
         )
-    medians = {
-        (row["optimizer"], row["variant"]): row["test_accuracy"]["median"]
-        for row in groups
-        if row["test_accuracy"]
-    }
-    scaling_gain = {
-        optimizer: medians[(optimizer, "scaled")] - medians[(optimizer, "raw")]
-        for optimizer, variant in medians
-        if variant == "raw" and (optimizer, "scaled") in medians
-    }
-    # Scaling improves (worsens) an optimizer only when every scaled seed beats (trails) every
-    # raw one, by at least the tie threshold: the same test as every other comparison.
-    stats = {(row["optimizer"], row["variant"]): row["test_accuracy"] for row in groups}
-
-    def scaling(optimizer: str) -> str:
-        raw, scaled = stats[(optimizer, "raw")], stats[(optimizer, "scaled")]
-        gain = scaling_gain[optimizer]
-        if scaled["min"] > raw["max"] and gain >= thresholds["tie"]:
-            return "improves"
-        if scaled["max"] < raw["min"] and -gain >= thresholds["tie"]:
-            return "worsens"
-        return "unchanged"
-
-    scaling_effect = {
-        effect: [name for name in scaling_gain if scaling(name) == effect]
-        for effect in ("improves", "unchanged", "worsens")
-    }
     return {
-        "rankings": rankings,
-        # The ranking the seed spread supports: tiers of optimizers that cannot be ordered.
-        "tiers": {
-            variant: [
-                [g["optimizer"] for g in tier]
-                for tier in compare.tiers(
-                    [g for g in groups if g["variant"] == variant], thresholds["tie"]
-                )
-            ]
-            for variant in rankings
+        # The rule's own figures, for the sentence that states it once.
+        "rule": {
+            "tie": tie,
+            "chance": compare.CHANCE,
+            "seed_counts": n_seeds,
+            "chance_at": {str(n): compare.chance(n, n) for n in n_seeds},
+            "can_rank": any(compare.seeds_allow(n, n) for n in n_seeds),
+            "seeds_needed": compare.smallest_seed_count(),
         },
-        "collapse_rates": collapse_rates(groups, lr_grid, thresholds["collapse_share"]),
-        "unranked": unranked,
-        "always_diverged": always_diverged,
-        "lead_within_spread": lead_within_spread,
-        "scaling_effect": scaling_effect,
-        "scaling_gain": scaling_gain,
+        "ranking": {
+            variant: ranking([g for g in groups if g["variant"] == variant], tie)
+            for variant in variants
+        },
+        "scaling": {
+            optimizer: scaling(by_key[(optimizer, "raw")], by_key[(optimizer, "scaled")], tie)
+            for optimizer, variant in by_key
+            if variant == "raw" and (optimizer, "scaled") in by_key
+        },
+        "collapse_cause": collapse_cause(
+            groups, lr_grid, thresholds["collapse_share"], grid_variant, classes or {}
+        ),
         "first_to_target": (
             {
                 "epochs": fewest,
@@ -326,33 +334,115 @@ def findings(
     }
 
 
-def collapse_rates(
-    groups: list[dict], lr_grid: list[dict], collapse_share: float
-) -> dict[str, dict]:
-    """For each optimizer that collapsed, the grid rates at which it learns and collapses.
+def fastest_to_target(
+    groups: Sequence[Mapping], fair_rows: Sequence[Mapping], invitation: Mapping
+) -> dict | None:
+    """The fewest median epochs to the target among every configuration of the report.
 
-    The grid runs on one input (``lr_grid.variant``); its entries carry no variant,
-    so this compares them with every collapsed configuration of the optimizer.
+    Candidates reach the target with every seed: the main trainings, the trainings at a tuned
+    rate (those that differ from the main ones) and the invitation's experiments. Epochs do not
+    depend on how busy the machine was; configurations with the same median all count.
     """
-    result = {}
-    for group in groups:
-        name = group["optimizer"]
-        if not group["collapsed_runs"] or name in result:
-            continue
-        entries = [e for e in lr_grid if e["optimizer"] == name]
-        learns = [
-            e
-            for e in entries
-            if not e.get("diverged")
-            and e["val_accuracy"] is not None
-            and (e.get("majority_prediction_share") or 0.0) < collapse_share
-        ]
-        result[name] = {
-            "learns": sorted(e["learning_rate"] for e in learns),
-            "fails": sorted(e["learning_rate"] for e in entries if e not in learns),
-            "best": max(learns, key=lambda e: e["val_accuracy"], default=None),
+    candidates = [
+        {
+            "source": "main",
+            "optimizer": g["optimizer"],
+            "variant": g["variant"],
+            "epochs": g["epochs_to_target"]["median"],
         }
-    return result
+        for g in groups
+        if g["seeds"] and g["reached_target_runs"] == len(g["seeds"])
+    ]
+    for row in fair_rows:
+        tuned = row["tuned"]
+        if tuned and not row["same_runs"] and tuned["reached_target_runs"] == tuned["runs"]:
+            candidates.append(
+                {
+                    "source": "tuned",
+                    "optimizer": row["optimizer"],
+                    "variant": row["variant"],
+                    "learning_rate": row["choice"]["learning_rate"],
+                    "epochs": tuned["epochs_to_target"]["median"],
+                }
+            )
+    variant = (invitation.get("settings") or {}).get("variant")
+    for configuration in (invitation.get("configurations") or {}).values():
+        seeds = configuration["seeds"]
+        if seeds and configuration["reached_target"] == len(seeds):
+            candidates.append(
+                {
+                    "source": "invitation",
+                    "optimizer": configuration["optimizer"],
+                    "variant": variant,
+                    "batch_size": configuration["batch_size"],
+                    "args": configuration["args"],
+                    "epochs": configuration["epochs_to_target"]["median"],
+                }
+            )
+    if not candidates:
+        return None
+    fewest = min(c["epochs"] for c in candidates)
+    return {"epochs": fewest, "configurations": [c for c in candidates if c["epochs"] == fewest]}
+
+
+def grid_split(entries: Sequence[Mapping], collapse_share: float) -> dict:
+    """One optimizer's grid, split into the rates at which it learns and those at which it
+    collapses or diverges; ``fails_from`` is the smallest failing rate when every failing
+    rate lies above every learning one (the failure is a matter of a too-large rate)."""
+    learned = [
+        e
+        for e in entries
+        if not e.get("diverged")
+        and e["val_accuracy"] is not None
+        and (e.get("majority_prediction_share") or 0.0) < collapse_share
+    ]
+    learns_at = sorted(e["learning_rate"] for e in learned)
+    fails_at = sorted(e["learning_rate"] for e in entries if e not in learned)
+    above = bool(learns_at and fails_at and min(fails_at) > max(learns_at))
+    return {
+        "learns": learns_at,
+        "fails": fails_at,
+        "fails_from": min(fails_at) if above else None,
+        "best": max(learned, key=lambda e: e["val_accuracy"], default=None),
+    }
+
+
+def collapse_cause(
+    groups: Sequence[Mapping],
+    lr_grid: Sequence[Mapping],
+    collapse_share: float,
+    grid_variant: str | None,
+    classes: Mapping[str, str],
+) -> dict | None:
+    """Why configurations collapse, as far as the learning-rate grid shows it.
+
+    None when nothing collapsed. ``grid`` splits each optimizer's grid (run on the input
+    ``grid_variant``); the cause ``rate_for_scale`` (a step too long for the input's scale) is
+    supported when the grid shares the collapsed input and at least two methods learn at
+    small rates and fail only at large ones, so the failure follows the rate, not the method.
+    """
+    collapsed_groups = [g for g in groups if g["collapsed_runs"]]
+    if not collapsed_groups:
+        return None
+    names = list(dict.fromkeys(e["optimizer"] for e in lr_grid))
+    split = {
+        name: grid_split([e for e in lr_grid if e["optimizer"] == name], collapse_share)
+        for name in names
+    }
+    same_input = grid_variant is not None and any(
+        g["variant"] == grid_variant for g in collapsed_groups
+    )
+    thresholded = [name for name in names if split[name]["fails_from"] is not None]
+    return {
+        "configurations": [
+            {"optimizer": g["optimizer"], "variant": g["variant"]} for g in collapsed_groups
+        ],
+        "grid_variant": grid_variant,
+        "grid": split,
+        "classes": {name: classes.get(name) for name in names},
+        "methods_with_threshold": thresholded,
+        "cause": "rate_for_scale" if same_input and len(thresholded) >= 2 else None,
+    }
 
 
 def collapse_example(groups: list[dict], trainings: list[dict]) -> dict | None:

@@ -7,9 +7,10 @@ variant); the chosen rate is the grid point with the highest final validation ac
 test set is never looked at); the tuned trainings repeat the main ones at that rate.
 
 The rules that decide the report's wording live here, each in one small function:
-``choose_rate`` (which point, and whether it sits on the grid's edge), ``tuning_effect``
-(better, worse or within the seed spread), ``top_group`` (who ties with the best) and
-``gap_changes`` (which gaps to the best vanish, remain or appear once every optimizer is tuned).
+``choose_rate`` (which point, by what margin, and whether it sits on the grid's edge),
+``tuning_effect`` (the one comparison rule, tuned against configured), ``still_improving`` and
+``gap_changes`` (which gaps to the leaders vanish, remain or appear once every optimizer is
+tuned); who leads is ``optireport.analysis.compare.leaders``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from optireport.analysis import compare as rules
 from optireport.analysis.summary import aggregate
 from optireport.config import jobs
+
+# A run whose best validation epoch falls in the last fifth of its epochs is still improving.
+STILL_IMPROVING_SHARE = 0.2
 
 
 def choose_rate(points: Sequence[Mapping]) -> dict:
@@ -44,13 +49,20 @@ def choose_rate(points: Sequence[Mapping]) -> dict:
         "learning_rate": None,
         "val_accuracy": None,
         "edge": None,
+        "runner_up_rate": None,
+        "margin": None,
     }
     if not usable:
         return result
-    best = max(usable, key=lambda p: (p["val_accuracy"], -float(p["learning_rate"])))
+    ranked = sorted(usable, key=lambda p: (p["val_accuracy"], -float(p["learning_rate"])))
+    best = ranked[-1]
     rate = float(best["learning_rate"])
     result["learning_rate"] = rate
     result["val_accuracy"] = best["val_accuracy"]
+    # The selection margin: how far the chosen point is above the next best one.
+    if len(ranked) > 1:
+        result["runner_up_rate"] = float(ranked[-2]["learning_rate"])
+        result["margin"] = best["val_accuracy"] - ranked[-2]["val_accuracy"]
     if len(grid) > 1 and rate == grid[0]:
         result["edge"] = "low"
     elif len(grid) > 1 and rate == grid[-1]:
@@ -58,56 +70,42 @@ def choose_rate(points: Sequence[Mapping]) -> dict:
     return result
 
 
-def tuning_effect(default: Mapping | None, tuned: Mapping | None, same_runs: bool) -> str:
-    """How tuning changed test accuracy, judged by the seed ranges.
+def tuning_effect(
+    default: Mapping | None, tuned: Mapping | None, same_runs: bool, tie: float
+) -> str:
+    """How tuning changed test accuracy, by the report's one rule (``optireport.analysis.compare``).
 
     ``default``/``tuned`` are ``{"median", "min", "max", "n"}`` statistics (None = no result).
     ``"same_runs"``: the chosen rate is the configured one, so both are the same trainings;
-    ``"better"``/``"worse"``: the ranges do not overlap; ``"within_spread"``: they overlap;
-    ``"missing"``: either side has no result.
+    ``"better"``/``"worse"``: a clear difference; ``"unclear"``: no clear difference;
+    ``"too_few"``: the seeds allow no verdict; ``"missing"``: either side has no result.
     """
     if same_runs:
         return "same_runs"
-    if not default or not tuned:
-        return "missing"
-    if tuned["min"] > default["max"]:
-        return "better"
-    if tuned["max"] < default["min"]:
-        return "worse"
-    return "within_spread"
-
-
-def top_group(stats: Mapping[str, Mapping | None]) -> dict:
-    """Who ties with the best: the leader (highest median) and every range overlapping its own.
-
-    ``stats`` maps optimizer → test-accuracy statistics (None = no result). Returns
-    ``leader``, ``tied`` (the leader first, then by median), ``behind`` (by median) and
-    ``missing``.
-    """
-    present = {name: s for name, s in stats.items() if s}
-    missing = [name for name, s in stats.items() if not s]
-    if not present:
-        return {"leader": None, "tied": [], "behind": [], "missing": missing}
-    ordered = sorted(present, key=lambda name: present[name]["median"], reverse=True)
-    leader = present[ordered[0]]
-    tied = [name for name in ordered if present[name]["max"] >= leader["min"]]
-    behind = [name for name in ordered if name not in tied]
-    return {"leader": ordered[0], "tied": tied, "behind": behind, "missing": missing}
+    verdict = rules.relation(tuned, default, tie)
+    return {rules.AHEAD: "better", rules.BEHIND: "worse"}.get(verdict, verdict)
 
 
 def gap_changes(default: Mapping, tuned: Mapping) -> dict:
-    """Which gaps to the best vanish, remain or appear when every optimizer is tuned.
+    """Which gaps to the leaders vanish, remain or appear when every optimizer is tuned.
 
-    ``default`` and ``tuned`` are ``top_group`` results for the same input variant. An
-    optimizer "behind" is clearly below the best (ranges apart); "tied" overlaps it.
+    ``default`` and ``tuned`` are ``compare.leaders`` results for the same input: an optimizer
+    is "behind" when some other one is clearly ahead of it, by the report's one rule.
     """
-    names = [n for n in default["tied"] + default["behind"] if n not in tuned["missing"]]
+    names = [n for n in default["order"] if n not in tuned["missing"]]
     return {
-        "vanish": [n for n in names if n in default["behind"] and n in tuned["tied"]],
+        "vanish": [n for n in names if n in default["behind"] and n in tuned["leaders"]],
         "remain": [n for n in names if n in default["behind"] and n in tuned["behind"]],
-        "appear": [n for n in names if n in default["tied"] and n in tuned["behind"]],
-        "stay_tied": [n for n in names if n in default["tied"] and n in tuned["tied"]],
+        "appear": [n for n in names if n in default["leaders"] and n in tuned["behind"]],
     }
+
+
+def still_improving(outcome: Mapping | None) -> bool:
+    """Every seed's best validation accuracy came in the last fifth of its epochs: the run
+    was still improving when it stopped, so more epochs could change the comparison."""
+    if not outcome or not outcome.get("best_epoch") or not outcome.get("epochs"):
+        return False
+    return outcome["best_epoch"]["min"] > (1 - STILL_IMPROVING_SHARE) * outcome["epochs"]
 
 
 def _outcome(group: Mapping | None) -> dict | None:
@@ -123,6 +121,10 @@ def _outcome(group: Mapping | None) -> dict | None:
         "runs": len(group["seeds"]),
         "diverged_runs": group["diverged_runs"],
         "collapsed_runs": group["collapsed_runs"],
+        "best_epoch": group["best_epoch"],
+        "epochs": group["epochs"],
+        "reached_target_runs": group["reached_target_runs"],
+        "epochs_to_target": group["epochs_to_target"],
     }
 
 
@@ -138,7 +140,7 @@ def compare(
     default_trainings: Iterable[Mapping],
     tuned_trainings: Iterable[Mapping],
     budget: Mapping,
-    collapse_share: float,
+    thresholds: Mapping,
 ) -> dict:
     """Everything the «Comparación justa» section states, from the runs' records.
 
@@ -146,6 +148,7 @@ def compare(
     ``summary.training_entry`` records (tuned ones carry the chosen rate and ``same_runs``,
     true when they are the main trainings themselves).
     """
+    tie, collapse_share = thresholds["tie"], thresholds["collapse_share"]
     default_groups = {
         (g["optimizer"], g["variant"]): g
         for g in aggregate(list(default_trainings), collapse_share)
@@ -171,14 +174,18 @@ def compare(
                     "same_runs": same_runs,
                     "default": default,
                     "tuned": tuned,
-                    "effect": tuning_effect(_accuracy(default), _accuracy(tuned), same_runs),
+                    "effect": tuning_effect(_accuracy(default), _accuracy(tuned), same_runs, tie),
+                    "narrow_choice": choice["margin"] is not None and choice["margin"] < tie,
+                    "still_improving": not same_runs and still_improving(tuned),
                 }
             )
     groups = {}
     for variant in variants:
         in_variant = [row for row in rows if row["variant"] == variant]
-        default_top = top_group({r["optimizer"]: _accuracy(r["default"]) for r in in_variant})
-        tuned_top = top_group({r["optimizer"]: _accuracy(r["tuned"]) for r in in_variant})
+        default_top = rules.leaders(
+            {r["optimizer"]: _accuracy(r["default"]) for r in in_variant}, tie
+        )
+        tuned_top = rules.leaders({r["optimizer"]: _accuracy(r["tuned"]) for r in in_variant}, tie)
         groups[variant] = {
             "default": default_top,
             "tuned": tuned_top,
@@ -200,6 +207,21 @@ def compare(
             if r["choice"]["learning_rate"] is None
         ],
         "collapse_share": collapse_share,
+        "tie": tie,
+        "narrow_choices": [
+            {"optimizer": r["optimizer"], "variant": r["variant"], "margin": r["choice"]["margin"]}
+            for r in rows
+            if r["narrow_choice"]
+        ],
+        "still_improving": [
+            {
+                "optimizer": r["optimizer"],
+                "variant": r["variant"],
+                "best_epoch": r["tuned"]["best_epoch"],
+            }
+            for r in rows
+            if r["still_improving"]
+        ],
     }
 
 

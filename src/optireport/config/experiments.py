@@ -55,9 +55,10 @@ def experiments(config: dict) -> dict:
     """Each experiment's configurations by role, and every configuration's spec by name.
 
     ``{"configurations": {name: spec}, "batch_size": {optimizer: {size: name}},
-    "momentum": {"plain"|"momentum"|"nesterov": name}, "adadelta": {"configured"|"paper": name}}``
+    "momentum": {"plain"|"momentum"|"nesterov": name}, "adadelta": {"configured"|"paper": name}}``;
+    an experiment switched off (``invitation`` or its own key absent or null) maps to None.
     """
-    spec = config["invitation"]
+    spec = config.get("invitation") or {}
     runs: dict[str, dict] = {}
 
     def add(optimizer, batch_size=None, args=None) -> str:
@@ -65,26 +66,33 @@ def experiments(config: dict) -> dict:
         runs.setdefault(name, run)
         return name
 
-    batch = {
-        optimizer: {int(size): add(optimizer, int(size)) for size in spec["batch_size"]["sizes"]}
-        for optimizer in spec["batch_size"]["optimizers"]
-    }
-    sgd, beta = spec["momentum"]["optimizer"], float(spec["momentum"]["momentum"])
-    momentum = {
-        "plain": add(sgd),
-        "momentum": add(sgd, args={"momentum": beta}),
-        "nesterov": add(sgd, args={"momentum": beta, "nesterov": True}),
-    }
-    adadelta_name = spec["adadelta"]["optimizer"]
-    paper_rate = float(spec["adadelta"]["learning_rate"])
-    adadelta = {
-        "configured": add(adadelta_name),
-        "paper": (
-            add(adadelta_name, args={"learning_rate": paper_rate})
-            if paper_rate != float(config["optimizers"][adadelta_name]["args"]["learning_rate"])
-            else add(adadelta_name)
-        ),
-    }
+    batch = momentum = adadelta = None
+    if spec.get("batch_size"):
+        batch = {
+            optimizer: {
+                int(size): add(optimizer, int(size)) for size in spec["batch_size"]["sizes"]
+            }
+            for optimizer in spec["batch_size"]["optimizers"]
+        }
+    if spec.get("momentum"):
+        sgd, beta = spec["momentum"]["optimizer"], float(spec["momentum"]["momentum"])
+        momentum = {
+            "plain": add(sgd),
+            "momentum": add(sgd, args={"momentum": beta}),
+            "nesterov": add(sgd, args={"momentum": beta, "nesterov": True}),
+        }
+    if spec.get("adadelta"):
+        name = spec["adadelta"]["optimizer"]
+        paper_rate = float(spec["adadelta"]["learning_rate"])
+        configured = float(config["optimizers"][name]["args"]["learning_rate"])
+        adadelta = {
+            "configured": add(name),
+            "paper": (
+                add(name, args={"learning_rate": paper_rate})
+                if paper_rate != configured
+                else add(name)
+            ),
+        }
     return {"configurations": runs, "batch_size": batch, "momentum": momentum, "adadelta": adadelta}
 
 
@@ -105,26 +113,45 @@ def configuration_settings(config: dict, name: str) -> dict:
 
 def config_problems(config: dict) -> list[str]:
     """What the JSON schema cannot check: the optimizers each experiment names."""
-    spec = config.get("invitation", {})
+    spec = config.get("invitation") or {}
     optimizers = config.get("optimizers", {})
     problems = []
 
     def check(where: str, name: str, wanted_class: str | None = None) -> None:
+        experiment = where.split(".")[0]
+        off = f"o desactive el experimento con «invitation.{experiment}: null»"
+        if wanted_class:
+            fitting = [n for n, o in optimizers.items() if o.get("class") == wanted_class]
+            use = (
+                f"use {spanish_or(fitting)}, que {'es' if len(fitting) == 1 else 'son'} de esa "
+                f"clase, añada a «optimizers» uno de la clase «{wanted_class}»"
+                if fitting
+                else f"añada a «optimizers» un optimizador de la clase «{wanted_class}»"
+            )
+        else:
+            use = f"use {spanish_or(list(optimizers))} o añádalo a «optimizers»"
         if name not in optimizers:
             problems.append(
                 f"«invitation.{where}»: el optimizador «{name}» no está en «optimizers»; "
-                f"use uno de {', '.join(optimizers)} o añádalo a «optimizers»."
+                f"{use}, {off}."
             )
         elif wanted_class and optimizers[name].get("class") != wanted_class:
             problems.append(
                 f"«invitation.{where}»: «{name}» es de la clase «{optimizers[name].get('class')}»"
-                f" y este experimento necesita un optimizador de la clase «{wanted_class}»."
+                f" y este experimento necesita uno de la clase «{wanted_class}»; {use}, {off}."
             )
 
-    for name in spec.get("batch_size", {}).get("optimizers", []):
-        check("batch_size.optimizers", name)
-    if "momentum" in spec:
+    if spec.get("batch_size"):
+        for name in spec["batch_size"].get("optimizers", []):
+            check("batch_size.optimizers", name)
+    if spec.get("momentum"):
         check("momentum.optimizer", spec["momentum"].get("optimizer", "SGD"), "SGD")
-    if "adadelta" in spec:
+    if spec.get("adadelta"):
         check("adadelta.optimizer", spec["adadelta"].get("optimizer", "Adadelta"), "Adadelta")
     return problems
+
+
+def spanish_or(names: list[str]) -> str:
+    """«A», «A o B», «A, B o C»."""
+    quoted = [f"«{n}»" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " o " + quoted[-1]

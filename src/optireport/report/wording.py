@@ -1,13 +1,8 @@
-"""The report's comparison sentences, decided by rules on the data and thresholds in the config.
+"""The report's sentences: claims decided in ``optireport.analysis`` (one comparison rule,
+``optireport.analysis.compare``), phrased in Spanish.
 
-Each function takes the aggregated groups of ``results/summary.json`` (median and range over
-seeds per optimizer and input) and returns Spanish text. The rules:
-
-- **tie**: two medians closer than ``findings.tie`` are a tie;
-- **overlap**: farther apart, but the seed ranges overlap: the order is not supported;
-- **ahead**: one optimizer beats the other with every seed;
-- **collapse**: every seed of a configuration predicts (almost) a single digit;
-- **never reached**: no seed reaches the target validation accuracy.
+Each function takes parts of ``results/summary.json`` (the claims in ``findings`` and the seed
+statistics they rest on) and returns text; none of them decides a comparison by itself.
 """
 
 from __future__ import annotations
@@ -15,90 +10,252 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from optireport.analysis.compare import TIE, relation, tiers
-from optireport.analysis.stats import learns
-from optireport.text.formats import decimal, spanish_list
+from optireport.text.formats import decimal, rate, spanish_list
 
 
 def count_words(n: int) -> str:
     return {1: "la única", 2: "las dos", 3: "las tres"}.get(n, f"las {n}")
 
 
+def seeds_phrase(n: int) -> str:
+    """«una semilla», «dos semillas», «7 semillas»."""
+    words = {1: "una", 2: "dos", 3: "tres", 4: "cuatro", 5: "cinco"}
+    return f"{words.get(n, n)} semilla{'' if n == 1 else 's'}"
+
+
 def _median(group: Mapping) -> str:
     return decimal(group["test_accuracy"]["median"])
 
 
-def _tier_phrase(tier: Sequence[Mapping], tie: float) -> str:
-    names = spanish_list(f"**{g['optimizer']}**" for g in tier)
-    medians = spanish_list(_median(g) for g in tier)
-    if len(tier) == 1:
-        stats = tier[0]["test_accuracy"]
-        low, high = decimal(stats["min"]), decimal(stats["max"])
-        return f"**{tier[0]['optimizer']}** (mediana {medians}, de {low} a {high})"
-    if all(relation(a, b, tie) == TIE for i, a in enumerate(tier) for b in tier[i + 1 :]):
-        return f"{names}, empatados (medianas {medians}: difieren menos de {tie})"
-    return (
-        f"{names}, sin orden claro: sus medianas ({medians}) difieren, pero sus rangos entre "
-        "semillas se solapan"
+def summary_of(stats: Mapping) -> str:
+    """«mediana 0.9584, de 0.9561 a 0.9600»; a single run's value alone."""
+    if stats["n"] == 1:
+        return decimal(stats["median"])
+    low, high = decimal(stats["min"]), decimal(stats["max"])
+    if low == high:
+        return f"{low} con todas las semillas"
+    return f"mediana {decimal(stats['median'])}, de {low} a {high}"
+
+
+def rule_sentence(rule: Mapping) -> str:
+    """The report's one comparison rule, stated once, with what its seed count allows."""
+    text = (
+        "Una configuración supera **con claridad** a otra cuando todas sus semillas dan más "
+        "exactitud en prueba que todas las de la otra y sus medianas difieren al menos "
+        f"{rule['tie']}. Si las dos fueran equivalentes, que todas las semillas de una queden "
+        "por encima de todas las de la otra por puro azar tendría una probabilidad de "
+        "1 entre el número de formas de repartir las semillas entre las dos; la regla solo "
+        "admite esa conclusión cuando esa probabilidad no pasa del "
+        f"{rule['chance'] * 100:.0f} %. En cualquier otro caso decimos que **no hay una "
+        "diferencia clara**, lo que no "
+        "significa que sean iguales: los datos no bastan para distinguirlas."
     )
-
-
-def ranking_sentence(groups: Sequence[Mapping], thresholds: Mapping) -> str:
-    """Rank the groups of one input by test accuracy as far as the seed spread supports it."""
-    tie = thresholds["tie"]
-    ordered = tiers(groups, tie)
-    sentences = []
-    if not ordered:
-        sentences.append("Ninguna configuración aprende: todas colapsan o divergen.")
-    elif len(ordered) == 1 and len(ordered[0]) > 1:
-        phrase = _tier_phrase(ordered[0], tie)
-        sentences.append(f"No hay un orden que la variación entre semillas respalde: {phrase}.")
-    else:
-        first, *rest = ordered
-        verb = "queda" if len(first) == 1 else "quedan"
-        text = f"En cabeza {verb} {_tier_phrase(first, tie)}"
-        if len(first) == 1 and rest:
-            text += ", por encima de los demás con todas las semillas"
-        sentences.append(text + ".")
-        for place, tier in enumerate(rest, start=2):
-            lead = "Después, por debajo con todas las semillas" if place == 2 else "Más abajo"
-            sentences.append(f"{lead}, {_tier_phrase(tier, tie)}.")
-    sentences += [collapse_sentence(g) for g in groups if g["collapsed_runs"] or g["diverged_runs"]]
-    spread = min((g["test_accuracy"]["n"] for g in groups if g["test_accuracy"]), default=0)
-    if spread < 2:
-        sentences.append(
-            "Con una sola semilla por configuración no se puede medir la variación, así que "
-            "ningún orden es concluyente."
+    counts = rule["seed_counts"]
+    if not counts:
+        return text
+    n = counts[0] if len(counts) == 1 else None
+    if n is not None and n >= 2 and rule["can_rank"]:
+        odds = round(1 / rule["chance_at"][str(n)])
+        text += f" Con {seeds_phrase(n)} por configuración, esa probabilidad es de 1 entre {odds}."
+    elif n is not None:
+        text += (
+            f" Con {seeds_phrase(n)} por configuración, ninguna diferencia puede darse por "
+            f"clara (hacen falta al menos {rule['seeds_needed']} semillas por configuración): "
+            "el informe da los valores, pero no ordena las configuraciones."
         )
+    return text
+
+
+def ranking_sentence(ranking: Mapping, groups: Sequence[Mapping]) -> str:
+    """The ranking claim of one input, phrased: who leads as far as the rule allows, who is
+    clearly behind whom, and who learned nothing."""
+    stats = {g["optimizer"]: g["test_accuracy"] for g in groups}
+    order = ranking["order"]
+    sentences = []
+    if not order:
+        sentences.append("Ninguna configuración aprende: todas colapsan o divergen.")
+    elif len(order) == 1:
+        sentences.append(
+            f"Solo aprende **{order[0]}** (exactitud en prueba {summary_of(stats[order[0]])})."
+        )
+    elif not ranking["can_rank"]:
+        medians = spanish_list(f"{name} {_median_of(stats[name])}" for name in order)
+        sentences.append(
+            "Con estas semillas la regla de comparación no permite ordenar los optimizadores "
+            f"(medianas: {medians})."
+        )
+    else:
+        leaders = ranking["leaders"]
+        others = [name for name in order if name not in leaders]
+        if len(leaders) == 1 and others:
+            sentences.append(
+                f"**{leaders[0]}** ({summary_of(stats[leaders[0]])}) supera con claridad "
+                f"{'a todos los demás' if len(others) > 1 else 'al otro optimizador'}."
+                if all(leaders[0] in ranking["beaten_by"][name] for name in others)
+                else f"En cabeza queda **{leaders[0]}** ({summary_of(stats[leaders[0]])}): "
+                "ningún otro lo supera con claridad."
+            )
+        elif not others:
+            details = spanish_list(f"**{name}** ({summary_of(stats[name])})" for name in leaders)
+            sentences.append(f"Entre {details} no hay ninguna diferencia clara.")
+        else:
+            details = spanish_list(f"**{name}** ({summary_of(stats[name])})" for name in leaders)
+            sentences.append(
+                f"En cabeza quedan {details}: ningún otro los supera con claridad, y entre "
+                "ellos no hay una diferencia clara."
+            )
+        # The others, grouped by who is clearly ahead of them.
+        by_ahead: dict[tuple[str, ...], list[str]] = {}
+        for name in others:
+            by_ahead.setdefault(tuple(ranking["beaten_by"][name]), []).append(name)
+        for ahead, names in by_ahead.items():
+            verb = "queda" if len(names) == 1 else "quedan"
+            details = spanish_list(f"**{n}** ({summary_of(stats[n])})" for n in names)
+            sentences.append(
+                f"{details[0].upper()}{details[1:]} {verb} claramente por detrás de "
+                f"{spanish_list(ahead)}."
+            )
+    sentences += [collapse_sentence(g) for g in groups if g["collapsed_runs"] or g["diverged_runs"]]
     return " ".join(sentences)
 
 
+def _median_of(stats: Mapping) -> str:
+    return decimal(stats["median"])
+
+
 def collapse_sentence(group: Mapping) -> str:
-    """What a configuration with collapsed or diverged seeds did, with its numbers."""
+    """What a configuration with collapsed or diverged seeds did, seed by seed."""
     runs, name = len(group["seeds"]), f"**{group['optimizer']}**"
 
     def how_many(count: int) -> str:
         if count == runs:
-            return f"con {count_words(runs)} semilla" + ("" if runs == 1 else "s")
+            return "con su única semilla" if runs == 1 else f"con {count_words(runs)} semillas"
         return f"con {count} de sus {runs} semillas"
 
     parts = []
     if group["collapsed_runs"]:
-        digits = sorted({c["digit"] for c in group["collapsed"]})
-        shares = sorted({decimal(c["label_share"]) for c in group["collapsed"]})
-        answer = (
-            f"el {digits[0]}" if len(digits) == 1 else f"un solo dígito ({spanish_list(digits)})"
+        seeds = sorted(group["collapsed"], key=lambda c: c["seed"])
+        answers = (
+            spanish_list(f"el {c['digit']} con la semilla {c['seed']}" for c in seeds)
+            if len({c["digit"] for c in seeds}) > 1
+            else f"el {seeds[0]['digit']}"
         )
+        accuracies = spanish_list(decimal(c.get("test_accuracy")) for c in seeds)
+        shares = spanish_list(decimal(c["label_share"]) for c in seeds)
+        same = len({c["digit"] for c in seeds}) == 1
         parts.append(
-            f"colapsa {how_many(group['collapsed_runs'])}: responde {answer} a casi todas las "
-            f"imágenes, y su exactitud ({spanish_list(shares)}) es la proporción de ese dígito "
-            "en el conjunto de prueba"
+            f"colapsa {how_many(group['collapsed_runs'])}: predice casi siempre un solo "
+            f"dígito ({answers}), y su exactitud en prueba ({accuracies}) es "
+            f"casi la proporción de {'ese dígito' if same else 'esos dígitos'} en el conjunto "
+            f"de prueba ({shares})"
         )
     if group["diverged_runs"]:
         parts.append(
             f"diverge {how_many(group['diverged_runs'])} (la pérdida deja de ser un número finito)"
         )
     return f"{name} {'; además, '.join(parts)}." if parts else ""
+
+
+def scaling_sentence(scaling: Mapping[str, Mapping]) -> str:
+    """The scaling claims of every optimizer, grouped by verdict, as sentences."""
+    by: dict[str, list[str]] = {}
+    for name, found in scaling.items():
+        by.setdefault(found["effect"], []).append(name)
+
+    def names(effect: str) -> str:
+        return spanish_list(by[effect])
+
+    sentences = []
+    if "improves" in by:
+        sentences.append(
+            f"Escalar la entrada mejora con claridad la exactitud en prueba de {names('improves')}."
+        )
+    if "worsens" in by:
+        sentences.append(f"Escalar la entrada la empeora con claridad en {names('worsens')}.")
+    if "unclear" in by:
+        sentences.append(
+            f"En {names('unclear')} no hay una diferencia clara entre las dos entradas."
+        )
+    if "too_few" in by:
+        sentences.append(
+            f"En {names('too_few')} las semillas no bastan para comparar las dos entradas."
+        )
+    if "missing" in by:
+        sentences.append(
+            f"{names('missing')} no {'tiene' if len(by['missing']) == 1 else 'tienen'} "
+            "exactitud en prueba con una de las dos entradas (divergen todas sus semillas): no "
+            "hay nada que comparar."
+        )
+    if "both_fail" in by:
+        one = len(by["both_fail"]) == 1
+        sentences.append(
+            f"{names('both_fail')} no {'aprende' if one else 'aprenden'} con ninguna de las dos "
+            "entradas: sus exactitudes no dicen nada del escalado."
+        )
+    return " ".join(sentences)
+
+
+def configuration_phrase(item: Mapping, names: Mapping) -> str:
+    """One configuration of any chapter, named with what sets it apart and where it is."""
+    variant = f"la {names[item['variant']]}"
+    if item["source"] == "tuned":
+        return (
+            f"{item['optimizer']} con su tasa ajustada ({rate(item['learning_rate'])}) y "
+            f"{variant} (@sec-justa)"
+        )
+    if item["source"] == "invitation":
+        changes = []
+        if item.get("batch_size"):
+            changes.append(f"lotes de {item['batch_size']}")
+        args = item.get("args") or {}
+        if args.get("nesterov"):
+            changes.append(f"momento de Nesterov {args['momentum']}")
+        elif "momentum" in args:
+            changes.append(f"momento {args['momentum']}")
+        if "learning_rate" in args:
+            changes.append(f"tasa {rate(args['learning_rate'])}")
+        what = f" con {spanish_list(changes)}" if changes else ""
+        return f"{item['optimizer']}{what} y {variant} (@sec-invitacion)"
+    return f"{item['optimizer']} con {variant}"
+
+
+def fastest_phrase(fastest: Mapping, names: Mapping) -> str:
+    """«Adam con lotes de 10 y la entrada escalada (@sec-invitacion), en 2 épocas (mediana)»."""
+    items = spanish_list(configuration_phrase(c, names) for c in fastest["configurations"])
+    epochs = round(fastest["epochs"])
+    return f"{items}, en {epochs} época{'' if epochs == 1 else 's'} (mediana)"
+
+
+# Early stopping's verdicts, in the order the text states them, each as the lead of a clause.
+STOPPING_CLAUSES = {
+    "better": "mejora con claridad la exactitud en prueba de",
+    "worse": "pierde con claridad exactitud en prueba en",
+    "unclear": "no cambia con claridad la exactitud en prueba de",
+    "too_few": "las semillas no permiten juzgar su efecto en",
+    "never_stopped": "no llega a detener",
+    "collapsed": "solo ahorra épocas de entrenamientos que no aprenden (colapsan con todas "
+    "las semillas) en",
+    "diverged": "no tiene exactitud final con la que compararse, porque algún entrenamiento "
+    "diverge, en",
+    "missing": "no tiene cifras de prueba en",
+}
+
+
+def early_stopping_sentence(stopping: Mapping, cells: Mapping) -> str:
+    """Early stopping over every configuration, grouped by verdict, in one sentence."""
+    by: dict[str, list[str]] = {}
+    for g in stopping["groups"]:
+        by.setdefault(g["verdict"], []).append(f"{g['optimizer']} ({cells[g['variant']]})")
+    clauses = [f"{STOPPING_CLAUSES[v]} {spanish_list(by[v])}" for v in STOPPING_CLAUSES if v in by]
+    if not clauses:
+        return ""
+    text = "Según la regla de la @sec-regla, la parada " + spanish_list(clauses) + "."
+    if "never_stopped" in by:
+        text += (
+            " En los que no se detienen, la pérdida de validación nunca encadena "
+            f"{stopping['patience']} época{'' if stopping['patience'] == 1 else 's'} sin mejorar."
+        )
+    return text
 
 
 def never_reached_sentence(groups: Sequence[Mapping], target: float, names: Mapping) -> str:
@@ -141,6 +298,7 @@ def reference_sentences(
     Optimizers with the same position share one sentence, so no frame repeats per optimizer.
     """
     sentences = []
+    single = all(len(seeds) <= 1 for seeds in runs.values())
     for metric, label in (("accuracy", "exactitud"), ("loss", "pérdida")):
         field = "test_accuracy" if metric == "accuracy" else "test_loss"
         by_position: dict[str, list[str]] = {}
@@ -151,7 +309,14 @@ def reference_sentences(
                 continue
             where = position(value, seeds)
             low, high = decimal(min(seeds)), decimal(max(seeds))
-            seeds_text = "" if where == "equal" else f"; nuestras semillas, de {low} a {high}"
+            if where == "equal":
+                seeds_text = ""
+            elif len(seeds) == 1:
+                seeds_text = f"; nuestra semilla, {low}"
+            elif low == high:
+                seeds_text = f"; nuestras semillas, {low} todas"
+            else:
+                seeds_text = f"; nuestras semillas, de {low} a {high}"
             by_position.setdefault(where, []).append(f"{name} ({decimal(value)}{seeds_text})")
         for where, items in by_position.items():
             many = len(items) > 1
@@ -163,6 +328,8 @@ def reference_sentences(
                 text = f"coincide{'n' if many else ''} con la de todas nuestras semillas"
             else:
                 text = f"cae{'n' if many else ''} dentro del rango de nuestras semillas"
+            if single:
+                text = text.replace("todas nuestras semillas", "nuestra semilla")
             sentences.append(f"La {label} de 2019 de {spanish_list(items)} {text}.")
     return sentences
 
@@ -245,7 +412,16 @@ GD_PARAMETERS = {
 }
 
 
+def _diverged(run: Mapping) -> bool:
+    return run.get("diverged_at") is not None
+
+
 def _gd_outcome(run: Mapping) -> str:
+    if _diverged(run):
+        return (
+            f"diverge: en el paso {run['diverged_at']}, $x$ o $J(x)$ deja de ser un número "
+            "finito, y ahí se detiene el cálculo"
+        )
     x = f"$x = {run['final_x']:.3f}$"
     if run["reached_global_min"]:
         return f"llega al mínimo global, {x}"
@@ -279,7 +455,9 @@ def gd_run_sentences(runs: Sequence[Mapping]) -> list[str]:
         ref = runs[ref_index]
         changed = [p for p in GD_PARAMETERS if ref[p] != run[p]]
         same_end = (
-            abs(ref["final_x"] - run["final_x"]) < 1e-3
+            not _diverged(ref)
+            and not _diverged(run)
+            and abs(ref["final_x"] - run["final_x"]) < 1e-3
             and max(ref["last_step"], run["last_step"]) <= STOPPED_STEP
             and not run["reached_global_min"]
         )
@@ -329,10 +507,12 @@ def _same_budget(earlier: Sequence[Mapping], run: Mapping) -> int | None:
     Near means within a tenth of the distance ``run`` covered: then the distance travelled
     depends on the product of rate and steps, not on each of them.
     """
+    if _diverged(run):
+        return None
     budget = run["learning_rate"] * run["iterations"]
     covered = abs(run["final_x"] - run["start"])
     for index, other in enumerate(earlier):
-        if (
+        if not _diverged(other) and (
             other["start"] == run["start"]
             and other["learning_rate"] != run["learning_rate"]
             and math.isclose(other["learning_rate"] * other["iterations"], budget, rel_tol=1e-9)
@@ -345,6 +525,12 @@ def _same_budget(earlier: Sequence[Mapping], run: Mapping) -> int | None:
 def gd_lessons(runs: Sequence[Mapping]) -> list[str]:
     """The general lessons the runs support, each stated only when some run shows it."""
     lessons = []
+    if any(_diverged(r) for r in runs):
+        lessons.append(
+            "Con una tasa demasiado grande, cada paso deja el recorrido más lejos del valle que "
+            "el anterior, hasta que deja de ser un número finito."
+        )
+    runs = [r for r in runs if not _diverged(r)]
     if any(r["last_step"] > STOPPED_STEP and not r["reached_global_min"] for r in runs):
         lessons.append("Con pocos pasos, el recorrido se queda a medio camino.")
     if any(_same_budget(runs[:k], run) is not None for k, run in enumerate(runs)):
@@ -378,47 +564,46 @@ def left_interval(variants: Sequence[Mapping], x_range: Sequence[float]) -> list
     ]
 
 
-def leaders_sentence(groups: Sequence[Mapping], thresholds: Mapping, input_name: str) -> str:
-    """The conclusion's one-line verdict for one input: who leads, as far as the spread allows."""
-    ordered = tiers(groups, thresholds["tie"])
-    if not ordered:
-        return f"**Con la {input_name}, ninguna configuración aprende.**"
-    first = ordered[0]
-    names = spanish_list(g["optimizer"] for g in first)
-    medians = spanish_list(_median(g) for g in first)
-    if len(first) == 1 and len(ordered) > 1:
+def leaders_sentence(ranking: Mapping, groups: Sequence[Mapping], input_name: str) -> str:
+    """The conclusion's one-line verdict for one input, from the same ranking claim."""
+    stats = {g["optimizer"]: g["test_accuracy"] for g in groups}
+    order, leaders = ranking["order"], ranking["leaders"]
+    others = [name for name in order if name not in leaders]
+    if not order:
+        text = f"**Con la {input_name}, ninguna configuración aprende.**"
+    elif len(order) == 1:
         text = (
-            f"**Con la {input_name}, {names} es el mejor con todas las semillas** "
-            f"(exactitud en prueba {medians}, mediana)."
+            f"**Con la {input_name}, solo aprende {order[0]}** "
+            f"(exactitud en prueba {summary_of(stats[order[0]])})."
         )
-    elif len(first) == 1:
-        text = f"**Con la {input_name}, solo aprende {names}** (exactitud en prueba {medians})."
+    elif not ranking["can_rank"]:
+        text = (
+            f"**Con la {input_name}, las semillas no permiten ordenar los optimizadores** "
+            f"(medianas: {spanish_list(f'{n} {_median_of(stats[n])}' for n in order)})."
+        )
+    elif len(leaders) == 1 and all(leaders[0] in ranking["beaten_by"][n] for n in others):
+        text = (
+            f"**Con la {input_name}, {leaders[0]} supera con claridad a los demás** "
+            f"(exactitud en prueba {summary_of(stats[leaders[0]])})."
+        )
     else:
-        verb = (
-            "empatados"
-            if all(
-                relation(a, b, thresholds["tie"]) == TIE
-                for i, a in enumerate(first)
-                for b in first[i + 1 :]
-            )
-            else "sin un orden que la variación entre semillas respalde"
-        )
-        reason = (
-            f"medianas que difieren menos de {thresholds['tie']}"
-            if verb == "empatados"
-            else "medianas; sus rangos entre semillas se solapan"
-        )
+        verb = "queda" if len(leaders) == 1 else "quedan"
         text = (
-            f"**Con la {input_name}, {names} quedan en cabeza, {verb}** "
-            f"(exactitud en prueba {medians}: {reason})."
+            f"**Con la {input_name}, en cabeza {verb} {spanish_list(leaders)}**"
+            + (", sin una diferencia clara entre ellos" if len(leaders) > 1 else "")
+            + f" (medianas: {spanish_list(_median_of(stats[n]) for n in leaders)})"
         )
+        if others:
+            verb = "queda" if len(others) == 1 else "quedan"
+            text += f"; {spanish_list(others)} {verb} claramente por detrás"
+        text += "."
+    failed = ranking["failed"]
     for key, singular, many in (
-        ("collapsed_runs", "colapsa", "colapsan"),
-        ("diverged_runs", "diverge", "divergen"),
+        ("collapsed", "colapsa", "colapsan"),
+        ("diverged", "diverge", "divergen"),
     ):
-        failed = [g["optimizer"] for g in groups if not learns(g) and g[key]]
-        if failed:
-            text += f" {spanish_list(failed)} {singular if len(failed) == 1 else many}."
+        if failed[key]:
+            text += f" {spanish_list(failed[key])} {singular if len(failed[key]) == 1 else many}."
     return text
 
 

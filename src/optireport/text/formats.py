@@ -89,8 +89,20 @@ def median(stats: dict | None) -> float | None:
 
 
 def spread(stats: dict | None, digits: int = 4) -> str:
-    """«median [min, max]» of a statistics record; an em dash when no run gave a value."""
+    """«median [min, max]» of a statistics record; the value alone when one run gave it; an
+    em dash when none did."""
     if not stats:
         return MISSING
     low, high = decimal(stats["min"], digits), decimal(stats["max"], digits)
+    if stats["n"] == 1 or low == high:
+        return decimal(stats["median"], digits)
     return f"{decimal(stats['median'], digits)} [{low}, {high}]"
+
+
+def interval(stats: dict | None, digits: int = 4) -> str:
+    """«min–max» of a statistics record; an em dash without values or with only one (a
+    single run has no range)."""
+    if not stats or stats["n"] < 2:
+        return MISSING
+    low, high = decimal(stats["min"], digits), decimal(stats["max"], digits)
+    return low if low == high else f"{low}–{high}"

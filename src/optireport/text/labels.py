@@ -6,10 +6,11 @@ exactly the figures, and the document, that show it. Colours are figure style, n
 vocabulary: they live in ``optireport.figures.style``.
 """
 
-# One name per input variant, everywhere in the report (tables, text and figure legends).
-VARIANT_NAMES = {"raw": "entrada sin escalar (de 0 a 255)", "scaled": "entrada escalada a [0, 1]"}
+# One name per input variant, everywhere in the report (tables, text and figure legends); what
+# each means (pixels from 0 to 255, or divided by 255) is said once, where MNIST is introduced.
+VARIANT_NAMES = {"raw": "entrada sin escalar", "scaled": "entrada escalada"}
 # The same names for table cells under an «Entrada» column, and for short legends.
-VARIANT_CELLS = {"raw": "sin escalar (de 0 a 255)", "scaled": "escalada a [0, 1]"}
+VARIANT_CELLS = {"raw": "sin escalar", "scaled": "escalada"}
 
 # How the report names each method of the gradient-descent comparison (plain "gd" included).
 METHOD_NAMES = {
