@@ -1,9 +1,11 @@
 /*
  * Gradient-descent explorer for the HTML report (inlined into the page by the document rule).
  *
- * The update rules below are those of src/optireport/gd.py (the Keras 3 optimizers), written
+ * The update rules below are those of src/optireport/descent/gd.py (the Keras 3 optimizers),
+ * written
  * operation for operation in the same order, so that a trajectory computed here equals the
- * NumPy one to rounding (tests/test_explorer.py checks it in a real browser).
+ * NumPy one to rounding (tests/workflow/test_explorer.py checks it in a real browser). The
+ * path takes its method's colour from the report's figures ("colors" in the page's data).
  * No network, no external script: the page's markup comes from templates/explorador/.
  */
 (function () {
@@ -161,13 +163,18 @@
 
   function niceTicks(lo, hi) {
     var span = hi - lo;
-    var step = span > 8 ? 2 : span > 4 ? 1 : 0.5;
+    var step = span > 40 ? 10 : span > 16 ? 5 : span > 8 ? 2 : span > 4 ? 1 : 0.5;
     var ticks = [];
     for (var v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) {
       ticks.push(Math.round(v / step) * step);
     }
     return ticks;
   }
+
+  // The plot widens beyond the studied interval to hold the whole path, as the report's
+  // static figure does, up to this many times the interval's half-width on each side; a path
+  // that goes further is cut at the frame and the status line says so.
+  var MAX_WIDENING = 4;
 
   function Explorer(root) {
     this.root = root;
@@ -300,75 +307,146 @@
     this.showSettingsFor(this.method());
   };
 
+  // The plot's frame in SVG units; the axes, the curve and the shading follow `this.view`.
+  var BOX = { left: 46, right: 626, top: 14, bottom: 300 };
+
   Explorer.prototype.buildPlot = function () {
-    var d = this.data;
     var svg = this.root.querySelector("svg");
-    var box = { left: 46, right: 626, top: 14, bottom: 300 };
-    var sx = function (x) {
-      return box.left + ((x - d.x_range[0]) / (d.x_range[1] - d.x_range[0])) * (box.right - box.left);
-    };
-    var sy = function (y) {
-      return box.bottom - ((y - d.y_range[0]) / (d.y_range[1] - d.y_range[0])) * (box.bottom - box.top);
-    };
-    this.sx = sx;
-    this.sy = sy;
     var clipId = this.root.id + "-clip";
     var defs = svgElement("defs", {});
     var clip = svgElement("clipPath", { id: clipId });
     clip.appendChild(svgElement("rect", {
-      x: box.left, y: box.top, width: box.right - box.left, height: box.bottom - box.top,
+      x: BOX.left, y: BOX.top, width: BOX.right - BOX.left, height: BOX.bottom - BOX.top,
     }));
     defs.appendChild(clip);
     svg.appendChild(defs);
-    var axes = svgElement("g", { class: "gd-axes" });
-    niceTicks(d.x_range[0], d.x_range[1]).forEach(function (v) {
-      axes.appendChild(svgElement("line", { x1: sx(v), x2: sx(v), y1: box.top, y2: box.bottom, class: "gd-grid" }));
-      var label = svgElement("text", { x: sx(v), y: box.bottom, dy: "1.3em", "text-anchor": "middle" });
-      label.textContent = String(v).replace("-", "−");
-      axes.appendChild(label);
-    });
-    niceTicks(d.y_range[0], d.y_range[1]).forEach(function (v) {
-      axes.appendChild(svgElement("line", { x1: box.left, x2: box.right, y1: sy(v), y2: sy(v), class: v === 0 ? "gd-zero" : "gd-grid" }));
-      var label = svgElement("text", { x: box.left - 6, y: sy(v), dy: "0.35em", "text-anchor": "end" });
-      label.textContent = String(v).replace("-", "−");
-      axes.appendChild(label);
-    });
-    var xTitle = svgElement("text", { x: box.right, y: box.bottom, dy: "2.5em", "text-anchor": "end", class: "gd-axis-title" });
-    xTitle.textContent = "x";
-    axes.appendChild(xTitle);
-    var yTitle = svgElement("text", { x: box.left, y: box.top, dx: "0.3em", dy: "1em", "text-anchor": "start", class: "gd-axis-title" });
-    yTitle.textContent = "J(x)";
-    axes.appendChild(yTitle);
-    svg.appendChild(axes);
-    var curve = [];
-    for (var i = 0; i <= 600; i++) {
-      var x = d.x_range[0] + ((d.x_range[1] - d.x_range[0]) * i) / 600;
-      curve.push(sx(x).toFixed(2) + "," + sy(objective(x)).toFixed(2));
-    }
+    this.axes = svgElement("g", { class: "gd-axes" });
+    svg.appendChild(this.axes);
     var plot = svgElement("g", { "clip-path": "url(#" + clipId + ")" });
-    plot.appendChild(svgElement("polyline", { points: curve.join(" "), class: "gd-curve" }));
+    this.outside = svgElement("g", { class: "gd-outside" });
+    this.curve = svgElement("polyline", { class: "gd-curve", points: "" });
     this.path = svgElement("polyline", { class: "gd-path", points: "" });
     this.dots = svgElement("g", { class: "gd-dots" });
-    var target = svgElement("path", {
-      d: "M" + sx(d.global_min.x) + "," + (sy(d.global_min.J) + 9) + " l-7,-9 l7,-9 l7,9 z",
-      class: "gd-global-min",
-    });
+    this.target = svgElement("path", { class: "gd-global-min" });
     this.startMark = svgElement("circle", { r: 6, class: "gd-start" });
     this.endMark = svgElement("circle", { r: 6, class: "gd-end" });
-    [this.path, this.dots, target, this.startMark, this.endMark].forEach(plot.appendChild, plot);
+    [this.outside, this.curve, this.path, this.dots, this.target, this.startMark, this.endMark]
+      .forEach(plot.appendChild, plot);
     svg.appendChild(plot);
+    this.view = null;
   };
 
-  Explorer.prototype.draw = function (xs, js) {
-    var sx = this.sx;
-    var sy = this.sy;
-    var limit = 1e6;
-    var points = [];
+  // The axes' ranges that hold every point of `xs` (and its J) within the widening limit:
+  // {x: [lo, hi], y: [lo, hi], cut: whether some point lies beyond it}.
+  Explorer.prototype.viewFor = function (xs, js) {
+    var d = this.data;
+    var half = (d.x_range[1] - d.x_range[0]) / 2;
+    var middle = (d.x_range[1] + d.x_range[0]) / 2;
+    var limit = [middle - MAX_WIDENING * half, middle + MAX_WIDENING * half];
+    var x = d.x_range.slice();
+    var y = d.y_range.slice();
+    var cut = false;
     for (var i = 0; i < xs.length; i++) {
-      if (!Number.isFinite(xs[i]) || Math.abs(xs[i]) > limit) {
+      if (!Number.isFinite(xs[i]) || !Number.isFinite(js[i])) {
         break;
       }
-      points.push([sx(xs[i]), sy(js[i])]);
+      if (xs[i] < limit[0] || xs[i] > limit[1]) {
+        cut = true;
+        continue;
+      }
+      x = [Math.min(x[0], xs[i]), Math.max(x[1], xs[i])];
+      y = [Math.min(y[0], js[i]), Math.max(y[1], js[i])];
+    }
+    // A margin of 2 % on each side that was widened, so the path's end is not on the frame.
+    var padX = 0.02 * (x[1] - x[0]);
+    var padY = 0.02 * (y[1] - y[0]);
+    return {
+      x: [x[0] < d.x_range[0] ? x[0] - padX : x[0], x[1] > d.x_range[1] ? x[1] + padX : x[1]],
+      y: [y[0] < d.y_range[0] ? y[0] - padY : y[0], y[1] > d.y_range[1] ? y[1] + padY : y[1]],
+      cut: cut,
+    };
+  };
+
+  // Redraw axes, curve, shading and minimum for `view` (only when it changes).
+  Explorer.prototype.setView = function (view) {
+    var old = this.view;
+    this.view = view;
+    if (old && old.x[0] === view.x[0] && old.x[1] === view.x[1] &&
+        old.y[0] === view.y[0] && old.y[1] === view.y[1]) {
+      return;
+    }
+    var d = this.data;
+    var sx = function (x) {
+      return BOX.left + ((x - view.x[0]) / (view.x[1] - view.x[0])) * (BOX.right - BOX.left);
+    };
+    var sy = function (y) {
+      return BOX.bottom - ((y - view.y[0]) / (view.y[1] - view.y[0])) * (BOX.bottom - BOX.top);
+    };
+    this.sx = sx;
+    this.sy = sy;
+    var axes = this.axes;
+    while (axes.firstChild) {
+      axes.removeChild(axes.firstChild);
+    }
+    niceTicks(view.x[0], view.x[1]).forEach(function (v) {
+      axes.appendChild(svgElement("line", { x1: sx(v), x2: sx(v), y1: BOX.top, y2: BOX.bottom, class: "gd-grid" }));
+      var label = svgElement("text", { x: sx(v), y: BOX.bottom, dy: "1.3em", "text-anchor": "middle" });
+      label.textContent = String(v).replace("-", "−");
+      axes.appendChild(label);
+    });
+    niceTicks(view.y[0], view.y[1]).forEach(function (v) {
+      axes.appendChild(svgElement("line", { x1: BOX.left, x2: BOX.right, y1: sy(v), y2: sy(v), class: v === 0 ? "gd-zero" : "gd-grid" }));
+      var label = svgElement("text", { x: BOX.left - 6, y: sy(v), dy: "0.35em", "text-anchor": "end" });
+      label.textContent = String(v).replace("-", "−");
+      axes.appendChild(label);
+    });
+    var xTitle = svgElement("text", { x: BOX.right, y: BOX.bottom, dy: "2.5em", "text-anchor": "end", class: "gd-axis-title" });
+    xTitle.textContent = "x";
+    axes.appendChild(xTitle);
+    var yTitle = svgElement("text", { x: BOX.left, y: BOX.top, dx: "0.3em", dy: "1em", "text-anchor": "start", class: "gd-axis-title" });
+    yTitle.textContent = "J(x)";
+    axes.appendChild(yTitle);
+    // Outside the studied interval the background is grey, as in the static figure.
+    var outside = this.outside;
+    while (outside.firstChild) {
+      outside.removeChild(outside.firstChild);
+    }
+    [[view.x[0], d.x_range[0]], [d.x_range[1], view.x[1]]].forEach(function (band) {
+      if (band[1] > band[0]) {
+        outside.appendChild(svgElement("rect", {
+          x: sx(band[0]), y: BOX.top, width: sx(band[1]) - sx(band[0]), height: BOX.bottom - BOX.top,
+        }));
+      }
+    });
+    // Enough samples for the curve's faster oscillations far from 0 (period about π/|x|).
+    var reach = Math.max(Math.abs(view.x[0]), Math.abs(view.x[1]));
+    var samples = Math.min(6000, Math.max(600, Math.ceil(8 * reach * (view.x[1] - view.x[0]))));
+    var curve = [];
+    for (var i = 0; i <= samples; i++) {
+      var x = view.x[0] + ((view.x[1] - view.x[0]) * i) / samples;
+      curve.push(sx(x).toFixed(2) + "," + sy(objective(x)).toFixed(2));
+    }
+    this.curve.setAttribute("points", curve.join(" "));
+    this.target.setAttribute(
+      "d", "M" + sx(d.global_min.x) + "," + (sy(d.global_min.J) + 9) + " l-7,-9 l7,-9 l7,9 z"
+    );
+  };
+
+  Explorer.prototype.draw = function (xs, js, method) {
+    this.setView(this.viewFor(xs, js));
+    // The path, its dots and its marks in the method's colour of the report's figures.
+    this.root.style.setProperty("--gd-path", this.data.colors[method]);
+    var sx = this.sx;
+    var sy = this.sy;
+    var points = [];
+    for (var i = 0; i < xs.length; i++) {
+      if (!Number.isFinite(xs[i]) || !Number.isFinite(js[i])) {
+        break;
+      }
+      // Beyond the widest view a point is drawn at the frame's edge (clipped there).
+      var x = Math.max(-1e6, Math.min(1e6, sx(xs[i])));
+      var y = Math.max(-1e6, Math.min(1e6, sy(js[i])));
+      points.push([x, y]);
     }
     this.path.setAttribute("points", points.map(function (p) {
       return p[0].toFixed(2) + "," + p[1].toFixed(2);
@@ -408,7 +486,7 @@
     var steps = stepsToReach(xs, d.global_min.x, d.tolerance);
     this.state = state;
     this.result = { x: xs, J: result.J, final_x: finalX, final_J: finalJ, steps: steps };
-    this.draw(xs, result.J);
+    this.draw(xs, result.J, state.method);
     var set = function (name, text) {
       out.querySelector("[data-out='" + name + "']").textContent = text;
     };
@@ -423,9 +501,16 @@
     } else if (steps !== null) {
       status = "Llega al mínimo global (x ≈ " + decimal(d.global_min.x, 3) + ") y no sale de él desde el paso " + thousands(steps) + ".";
     } else if (finalX < d.x_range[0] || finalX > d.x_range[1]) {
-      status = "Termina fuera del intervalo dibujado, en x = " + decimal(finalX, 3) + ".";
+      status = "Termina fuera del intervalo estudiado [" + d.x_range[0] + ", " + d.x_range[1] +
+        "], en x = " + decimal(finalX, 3) + ".";
     } else {
       status = "Termina en x = " + decimal(finalX, 3) + " sin alcanzar el mínimo global (x ≈ " + decimal(d.global_min.x, 3) + ").";
+    }
+    if (this.view.cut) {
+      status += " El recorrido llega más allá de lo dibujado (x entre " +
+        decimal(this.view.x[0], 1) + " y " + decimal(this.view.x[1], 1) + ") y se corta en el borde.";
+    } else if (this.view.x[0] < d.x_range[0] || this.view.x[1] > d.x_range[1]) {
+      status += " El eje se amplía para mostrar todo el recorrido (zona gris: fuera del intervalo estudiado).";
     }
     set("status", status);
     this.markPreset(state);

@@ -47,7 +47,11 @@ def test_each_caption_has_one_source_used_by_both_reports() -> None:
     captions = {p.stem for p in (ROOT / "workflow" / "report").glob("*.rst")} - {"workflow"}
     rules = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "workflow/rules").glob("*.smk"))
     templates = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "templates").rglob("*.j2"))
-    assert set(re.findall(r'caption="\.\./report/(\w+)\.rst"', rules)) == captions
+    named = set(re.findall(r'caption="\.\./report/(\w+)\.rst"', rules))
+    # The invitation's figures, one per experiment switched on, are named in common.smk.
+    assert 'caption=f"../report/{name}.rst"' in rules
+    block = re.search(r"INVITATION_FIGURES = \{(.*?)\}", rules, re.S).group(1)
+    assert named | set(re.findall(r'"(\w+)": "', block)) == captions
     assert set(re.findall(r'caption\("(\w+)"\)', templates)) == captions
     # Every figure of the document takes the lead of its caption from there.
     figures = re.findall(r"!\[(.*?)\]\(figures/(\w+)\.svg\)", templates)

@@ -149,18 +149,14 @@ def test_changing_one_gd_run_reruns_only_that_run(
     assert not jobs_of(jobs, "train") and not jobs_of(jobs, "lr_grid")
 
 
-def expected_training(config: dict, optimizer: str) -> set[tuple[str, str, str]]:
-    return {
-        (optimizer, str(variant), str(seed))
-        for variant in config["training"]["variants"]
-        for seed in config["training"]["seeds"]
-    }
+def expected_training(config: dict, optimizer: str) -> set[tuple[str, str]]:
+    """One job per input variant trains all the optimizer's seeds."""
+    return {(optimizer, str(variant)) for variant in config["training"]["variants"]}
 
 
-def train_keys(jobs: list[Job]) -> set[tuple[str, str, str]]:
+def train_keys(jobs: list[Job]) -> set[tuple[str, str]]:
     return {
-        (job.wildcards["optimizer"], job.wildcards["variant"], job.wildcards["seed"])
-        for job in jobs_of(jobs, "train")
+        (job.wildcards["optimizer"], job.wildcards["variant"]) for job in jobs_of(jobs, "train")
     }
 
 
@@ -187,10 +183,9 @@ def test_changing_sgd_learning_rate_retrains_only_sgd(
     assert jobs_of(jobs, "lr_grid") == [] and jobs_of(jobs, "tune") == []
     choices = tuning_choices(built_report)["SGD"]
     assert tuned_keys(jobs) == {
-        ("SGD", variant, grid_point_name(old_rate)[2:], str(seed))
+        ("SGD", variant, grid_point_name(old_rate)[2:])
         for variant in config["training"]["variants"]
         if choices[variant]["learning_rate"] == old_rate
-        for seed in config["training"]["seeds"]
     }
     # The invitation's experiments built on SGD use its rate, and only those rerun. The
     # learning-rate figure marks each optimizer's configured rate: it is drawn again, from the
@@ -280,9 +275,10 @@ def tuning_choices(built: BuiltReport, root: Path | None = None) -> dict:
     return json.loads(rates.read_text(encoding="utf-8"))["choices"]
 
 
-def tuned_keys(jobs: list[Job]) -> set[tuple[str, str, str, str]]:
+def tuned_keys(jobs: list[Job]) -> set[tuple[str, str, str]]:
+    """One job per optimizer, input variant and rate trains all the seeds."""
     return {
-        tuple(job.wildcards[k] for k in ("optimizer", "variant", "rate", "seed"))
+        tuple(job.wildcards[k] for k in ("optimizer", "variant", "rate"))
         for job in jobs_of(jobs, "train_tuned")
     }
 
@@ -331,14 +327,8 @@ def test_a_grid_change_retrains_only_the_optimizers_whose_tuned_rate_changed(
 
     jobs = built_report.dry_run(root=workspace)
     assert tuned_keys(jobs) == {
-        (
-            "SGD",
-            variant,
-            grid_point_name(after["SGD"][variant]["learning_rate"])[2:],
-            str(seed),
-        )
+        ("SGD", variant, grid_point_name(after["SGD"][variant]["learning_rate"])[2:])
         for variant in config["training"]["variants"]
-        for seed in config["training"]["seeds"]
     }
     assert jobs_of(jobs, "train") == [] and jobs_of(jobs, "lr_grid") == []
 
@@ -346,7 +336,7 @@ def test_a_grid_change_retrains_only_the_optimizers_whose_tuned_rate_changed(
 def test_changing_a_template_rerenders_only_the_document(
     editable, built_report: BuiltReport
 ) -> None:
-    template = editable("templates/sections/conclusiones.md.j2")
+    template = editable("templates/sections/esencial.md.j2")
     with template.open("a", encoding="utf-8") as handle:
         handle.write("\n{# edited by test_workflow.py #}\n")
 

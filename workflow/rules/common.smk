@@ -32,6 +32,7 @@ try:
     check.check_config(config, CONFIG_SCHEMA)
 except check.ConfigError as error:
     sys.exit(str(error))
+check.drop_switched_off(config)
 validate(config, str(SCHEMA), set_default=True)
 
 # renderer: quarto without Quarto on PATH stops here, before any job, saying how to get it.
@@ -52,6 +53,14 @@ VARIANTS = list(config["training"]["variants"])
 SEEDS = [int(seed) for seed in config["training"]["seeds"]]
 GD_RUNS = {jobs.gd_run_name(run): run for run in config["gradient_descent"]["runs"]}
 INVITATION_CONFIGURATIONS = list(experiments.experiments(config)["configurations"])
+# The invitation chapter's figures and their label in Snakemake's report; an experiment
+# switched off (its key absent or null) has no figure.
+INVITATION_FIGURES = {
+    "batch_size": "tamaño de lote",
+    "momentum": "momento",
+    "adadelta": "Adadelta",
+    "early_stopping": "parada temprana",
+}
 
 # The directory of one main training, and of one training at a tuned rate, as rule patterns.
 TRAIN_DIR = paths.train_dir("{optimizer}", "{variant}", "{seed}")
@@ -94,8 +103,17 @@ def train_params(wildcards):
     return {
         **jobs.training_settings(config, wildcards.optimizer),
         "variant": wildcards.variant,
-        "seed": int(wildcards.seed),
+        "seeds": SEEDS,
         "subset": data_subset(),
+    }
+
+
+def group_files(directory):
+    """What every seed's training in ``directory`` (a pattern with ``{seed}``) writes, by
+    role: the outputs of the job that trains all the seeds as one group."""
+    return {
+        role: expand(pattern, seed=SEEDS, allow_missing=True)
+        for role, pattern in paths.training_files(directory).items()
     }
 
 
@@ -187,8 +205,9 @@ def configured_rates():
 
 
 def sections(*names):
-    """The named top-level sections of the config: the params of a rule that reads only those."""
-    return {name: config[name] for name in names}
+    """The named top-level sections of the config: the params of a rule that reads only those
+    (a section left out, such as a switched-off ``invitation``, is None)."""
+    return {name: config.get(name) for name in names}
 
 
 def tuning_choices():
@@ -215,43 +234,52 @@ def tuned_metrics(wildcards):
 
 def tuned_benchmarks(wildcards):
     """The benchmarks of the tuned trainings that are not main ones."""
-    return [
-        paths.benchmark_of(directory)
-        for *_, directory in tuned_runs()
-        if directory.startswith(f"{paths.TUNED_ROOT}/")
-    ]
+    return list(
+        dict.fromkeys(
+            paths.benchmark_of(directory)
+            for *_, directory in tuned_runs()
+            if directory.startswith(f"{paths.TUNED_ROOT}/")
+        )
+    )
 
 
 def tuned_train_params(wildcards):
     return {
         **jobs.tuned_settings(config, wildcards.optimizer, float(wildcards.rate)),
         "variant": wildcards.variant,
-        "seed": int(wildcards.seed),
+        "seeds": SEEDS,
         "subset": data_subset(),
     }
 
 
 def train_mem_mb(wildcards, attempt):
-    # Peak RSS on full MNIST (VmHWM): 1.24 GB for a training, 1.33 GB for a learning-rate
-    # grid job. Ask for 2 GB (SLURM kills a job that exceeds it), more on each retry.
+    # Peak RSS on full MNIST: 1.21 GB for a group of 1, 3 or 9 models alike (the data, not
+    # the models; bench/group_speed.py). Ask for 2 GB (SLURM kills a job that exceeds it),
+    # more on each retry.
     return 2000 * attempt
 
 
 def runtime_min(epochs, attempt):
-    # Minutes: an epoch takes about 0.35 s on one core (Muon, the slowest optimizer, twice
-    # that); allow 2 s per epoch plus 5 minutes of start-up, more on each retry.
+    # Minutes for ``epochs`` model-epochs: one takes about 0.35 s on one core alone, less in a
+    # group (Muon, the slowest optimizer, twice that, and never grouped); allow 2 s per
+    # model-epoch plus 5 minutes of start-up, more on each retry.
     return attempt * (5 + int(epochs * 2 / 60))
 
 
 def train_runtime_min(wildcards, attempt):
-    return runtime_min(
-        jobs.training_settings(config, wildcards.optimizer)["epochs"], attempt
-    )
+    epochs = jobs.training_settings(config, wildcards.optimizer)["epochs"]
+    return runtime_min(epochs * len(SEEDS), attempt)
 
 
 def lr_grid_runtime_min(wildcards, attempt):
     points = len(jobs.lr_grid(config, wildcards.optimizer))
     return runtime_min(points * int(config["lr_grid"]["epochs"]), attempt)
+
+
+def invitation_figures():
+    """The invitation chapter's figures (name: label), one per experiment switched on."""
+    spec = config.get("invitation") or {}
+    return {name: label for name, label in INVITATION_FIGURES.items() if spec.get(name)}
 
 
 def invitation_runtime_min(wildcards, attempt):
@@ -299,6 +327,7 @@ RENDER_SETTINGS = [
         "pandoc-typst.yaml",
         "quarto-stand-in.lua",
         "pdf-metadata.lua",
+        "fold.lua",
         "style.typ",
         "styles.css",
     )

@@ -1,5 +1,6 @@
-# The report itself: the Quarto document generated from the templates and summary.json, its
-# HTML/PDF rendering, the edition record, and the rule graph figure of its appendix.
+# The report itself: the Quarto documents (report and annex) generated from the templates and
+# summary.json, their HTML/PDF rendering, put in place only once complete, the edition record,
+# and the rule graph figure of the annex.
 
 
 rule rulegraph_figure:
@@ -28,7 +29,8 @@ rule document:
         captions=CAPTIONS,
         code=code("document"),
     output:
-        "report/informe.qmd",
+        report="report/informe.qmd",
+        annex="report/anexo.qmd",
     log:
         "logs/report/document.log",
     script:
@@ -37,7 +39,8 @@ rule document:
 
 rule render:
     input:
-        qmd=rules.document.output[0],
+        qmd=rules.document.output.report,
+        annex=rules.document.output.annex,
         # Every figure the document shows: the outputs of the figure rules.
         figures=[
             rules.digits_figure.output,
@@ -54,9 +57,13 @@ rule render:
         ],
         settings=RENDER_SETTINGS,
         code=code("render"),
+    # Rendered apart: Snakemake removes a job's outputs before it runs, so a failed render
+    # leaves report/_site/ (rule site) as it was.
     output:
-        html="report/_site/informe.html",
-        pdf="report/_site/informe.pdf",
+        html="report/_build/informe.html",
+        pdf="report/_build/informe.pdf",
+        annex_html="report/_build/anexo.html",
+        annex_pdf="report/_build/anexo.pdf",
     log:
         "logs/report/render.log",
     benchmark:
@@ -67,10 +74,26 @@ rule render:
         "../scripts/render.py"
 
 
+rule site:
+    input:
+        **rules.render.output,
+    output:
+        html="report/_site/informe.html",
+        pdf="report/_site/informe.pdf",
+        annex_html="report/_site/anexo.html",
+        annex_pdf="report/_site/anexo.pdf",
+    log:
+        "logs/report/site.log",
+    script:
+        "../scripts/site.py"
+
+
 rule edition:
     input:
-        html=rules.render.output.html,
-        pdf=rules.render.output.pdf,
+        html=rules.site.output.html,
+        pdf=rules.site.output.pdf,
+        annex_html=rules.site.output.annex_html,
+        annex_pdf=rules.site.output.annex_pdf,
         code=code("edition"),
     output:
         paths.EDITION,

@@ -1,4 +1,4 @@
-"""Rule render: report/informe.qmd to HTML and PDF (Quarto, or Pandoc + Typst).
+"""Rule render: the report and its annex to HTML and PDF (Quarto, or Pandoc + Typst).
 
 The renderers' whole output goes to the rule's log; their warnings reach the terminal too.
 """
@@ -10,9 +10,8 @@ from optireport.store.joblog import redirect_to_log_echoing_warnings
 
 redirect_to_log_echoing_warnings(snakemake.log[0])
 
-outputs = render.render_report(
-    Path(snakemake.input.qmd),
-    Path(snakemake.output.html).parent,
-    renderer=snakemake.params.renderer,
-)
-print(f"Informe generado: {outputs['html']} y {outputs['pdf']}")
+for qmd in (snakemake.input.qmd, snakemake.input.annex):
+    outputs = render.render_report(
+        Path(qmd), Path(snakemake.output.html).parent, renderer=snakemake.params.renderer
+    )
+    print(f"Generado: {outputs['html']} y {outputs['pdf']}")

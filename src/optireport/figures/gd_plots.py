@@ -11,8 +11,9 @@ from optireport.figures import style as figure_style
 from optireport.figures.style import plt
 from optireport.store import atomic
 
-FIGSIZE = (6.5, 4.0)
-WIDE_FIGSIZE = (6.5, 4.2)
+FIGSIZE = (figure_style.FIGURE_WIDTH_IN, 3.1)
+# The methods' figure: the paths on the curve above J(x_t) per iteration, and the legend.
+METHODS_FIGSIZE = (figure_style.FIGURE_WIDTH_IN, 5.9)
 X_RANGE = (-2.5, 2.5)
 Y_RANGE = (-3.0, 3.0)
 
@@ -39,7 +40,7 @@ def read_methods(path) -> tuple[dict[str, dict], tuple[float, float]]:
 def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
     """Plot the objective J(x) = x·sin(x²)."""
     with mpl.rc_context(figure_style.COMPACT_RC):
-        fig = plt.figure(figsize=FIGSIZE)
+        fig = plt.figure(figsize=FIGSIZE, layout="constrained")
         ax = fig.subplots()
         _draw_curve(ax, x_range, y_range, label=r"$J(x) = x\,\sin(x^2)$")
         ax.set_title("Función objetivo")
@@ -50,15 +51,15 @@ def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
 def plot_runs(runs: list[dict], titles: list[str], path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
     """Every plain gradient-descent run on one grid: the curve, the iterates, start and end.
 
-    The iterates take the colour of SGD (plain gradient descent) from the palette; with five
-    runs the sixth cell holds the legend, so the figure fills its page.
+    The iterates take the colour of SGD (plain gradient descent) from the palette; two panels
+    a row, and with an odd number of runs the spare cell holds the legend.
     """
-    columns = 3 if len(runs) > 4 else min(2, len(runs))
+    columns = min(figure_style.PANEL_COLUMNS, len(runs))
     rows = -(-len(runs) // columns)
     color = figure_style.colors(["gd"])["gd"]
     with mpl.rc_context(figure_style.COMPACT_RC):
         fig = plt.figure(
-            figsize=(figure_style.FIGURE_WIDTH_IN, 2.35 * rows + 0.2), layout="constrained"
+            figsize=(figure_style.FIGURE_WIDTH_IN, 1.95 * rows + 0.2), layout="constrained"
         )
         axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, sharey=True)).ravel()
         for ax, run, title in zip(axes, runs, titles, strict=False):
@@ -67,7 +68,7 @@ def plot_runs(runs: list[dict], titles: list[str], path, x_range=X_RANGE, y_rang
             ax.plot(x, j, "o-", color=color, markersize=2.5, linewidth=0.8, zorder=3)
             ax.plot(x[0], j[0], "o", mfc="white", mec=figure_style.MARKER, markersize=7, zorder=4)
             ax.plot(x[-1], j[-1], "s", color=figure_style.MARKER, markersize=5, zorder=5)
-            ax.set_title(title, fontsize=9)
+            ax.set_title(title, fontsize=figure_style.TEXT_PT)
             ax.label_outer()
         handles = [
             mpl.lines.Line2D([], [], color=figure_style.REFERENCE, label=r"$J(x)$"),
@@ -88,10 +89,14 @@ def plot_runs(runs: list[dict], titles: list[str], path, x_range=X_RANGE, y_rang
         spare = axes[len(runs) :]
         for ax in spare:
             ax.set_axis_off()
+        # The panel above a spare cell shows its own x ticks (label_outer hid them).
+        for ax in axes[max(0, len(runs) - columns) : len(runs)]:
+            ax.tick_params(labelbottom=True)
+            ax.set_xlabel("x")
         if len(spare):
             spare[0].legend(handles=handles, loc="center", frameon=False)
         else:
-            fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
+            fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
         return figure_style.save(fig, path)
 
 
@@ -112,7 +117,7 @@ def plot_methods(
     x_range=X_RANGE,
     y_range=Y_RANGE,
 ) -> Path:
-    """Compare methods: paths on the curve (left) and J(x_t) per iteration (right).
+    """Compare methods: paths on the curve (top) and J(x_t) per iteration (bottom).
 
     ``names`` are the methods' display names (``labels.METHOD_NAMES``, passed by the rule).
     """
@@ -120,8 +125,8 @@ def plot_methods(
     pad = 0.02 * (x_hi - x_lo)
     colors = figure_style.colors(trajectories)
     with mpl.rc_context(figure_style.COMPACT_RC):
-        fig = plt.figure(figsize=WIDE_FIGSIZE, layout="constrained")
-        left, right = fig.subplots(1, 2)
+        fig = plt.figure(figsize=METHODS_FIGSIZE, layout="constrained")
+        left, right = fig.subplots(2, 1)
         _draw_curve(left, (x_lo - pad, x_hi + pad), y_range, label="J(x)")
         if (x_lo, x_hi) != tuple(x_range):
             # Paths that leave the studied interval widen the axis: shade what lies outside.
@@ -146,7 +151,7 @@ def plot_methods(
         )
         left.plot([], [], "s", color=figure_style.REFERENCE, markersize=5, label="posición final")
         left.set_title("Trayectorias sobre la curva")
-        left.legend(loc="lower center")
+        left.legend(loc="lower center", ncols=3)
         right.axhline(global_min[1], color=figure_style.MARKER, linestyle="--", linewidth=1)
         right.text(
             0.02,
@@ -162,7 +167,7 @@ def plot_methods(
         right.set_ylabel(r"$J(x_t)$")
         right.set_title("Valor de la función por iteración")
         right.grid(True, which="both", alpha=0.3)
-        fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncols=4)
+        fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncols=3)
         return figure_style.save(fig, path)
 
 
@@ -181,7 +186,7 @@ def animate_methods(
     steps = np.unique(np.geomspace(1, length, frames).astype(int)) - 1
     colors = figure_style.colors(trajectories)
     with mpl.rc_context(figure_style.COMPACT_RC):
-        fig = plt.figure(figsize=(figure_style.FIGURE_WIDTH_IN, 4.0), layout="constrained")
+        fig = plt.figure(figsize=(figure_style.FIGURE_WIDTH_IN, 3.8), layout="constrained")
         ax = fig.subplots()
         _draw_curve(ax, x_range, y_range)
         points = {
@@ -195,8 +200,8 @@ def animate_methods(
             )[0]
             for method in trajectories
         }
-        title = ax.set_title("")
-        ax.legend(loc="lower center", ncols=4)
+        title = ax.set_title("Iteración 0")
+        fig.legend(loc="outside lower center", ncols=3)
 
         def draw(step):
             for method, point in points.items():

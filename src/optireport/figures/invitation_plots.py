@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import MaxNLocator
 
 from optireport.figures import style as figure_style
 from optireport.figures.style import plt
@@ -28,29 +28,34 @@ def _median_band(ax, histories: Sequence[Mapping[str, np.ndarray]], metric, colo
 
 
 def plot_configurations(panels: Sequence[dict], path, ylabel="Exactitud de validación") -> None:
-    """Validation accuracy per epoch, one panel per entry of ``panels``.
+    """Validation accuracy per epoch, one panel per entry of ``panels``, two a row.
 
     Each panel is ``{"title": str, "lines": [{"label", "color", "histories"}]}``; the lines of a
     panel take the line styles in order.
     """
+    columns = min(figure_style.PANEL_COLUMNS, len(panels))
+    rows = -(-len(panels) // columns)
     fig, axes = plt.subplots(
-        1,
-        len(panels),
-        figsize=(6.5, 3.6 if len(panels) > 1 else 3.0),
+        rows,
+        columns,
+        figsize=(figure_style.FIGURE_WIDTH_IN, (3.2 if columns > 1 else 2.8) * rows),
         sharey=True,
         squeeze=False,
         layout="constrained",
     )
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
     for ax, panel in zip(axes.flat, panels, strict=True):
         for index, line in enumerate(panel["lines"]):
             style = STYLES[index % len(STYLES)]
             _median_band(ax, line["histories"], "val_accuracy", line["color"], style, line["label"])
         if panel.get("title"):
-            ax.set_title(panel["title"], fontsize=11)
+            ax.set_title(panel["title"])
         ax.set_xlabel("Época")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.legend(fontsize=figure_style.LEGEND_FONTSIZE, loc="lower right", handlelength=3)
-    axes.flat[0].set_ylabel(ylabel)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel)
     low = min(
         (
             np.nanmin(h["val_accuracy"])
@@ -81,7 +86,9 @@ def plot_early_stopping(
     histories; ``stops[(optimizer, variant, seed)]`` holds ``best_epoch`` and ``stop_epoch``.
     """
     names = list(histories)
-    fig, axes = figure_style.panel_grid(len(names), row_height=2.4, extra_height=0.6)
+    fig, axes = figure_style.panel_grid(
+        len(names), row_height=1.75, extra_height=0.3, layout="constrained"
+    )
     for ax, name in zip(axes.flat, names, strict=False):
         finite = []
         for variant, runs in histories[name].items():
@@ -101,12 +108,9 @@ def plot_early_stopping(
                             mew=1.2,
                             zorder=3,
                         )
-        ax.set_title(name, fontsize=11)
+        ax.set_title(name, color=colors[name])
         ax.set_yscale("log")
-        # Plain numbers (0.2, 0.5, 1, 2) instead of powers of ten.
-        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        figure_style.plain_log_ticks(ax.yaxis)
         values = np.concatenate(finite) if finite else np.array([])
         if values.size:
             ax.set_ylim(values.min() * 0.8, values.max() * 1.25)
@@ -119,12 +123,5 @@ def plot_early_stopping(
         Line2D([], [], color="black", marker="o", ls="", label="pesos restaurados"),
         Line2D([], [], color="black", marker="x", ls="", label="parada"),
     ]
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncols=2,
-        fontsize=figure_style.LEGEND_FONTSIZE,
-        frameon=False,
-    )
-    fig.tight_layout(rect=(0, 0.1 if axes.shape[0] > 1 else 0.16, 1, 1))
+    figure_style.legend_in_spare_or_below(fig, axes, len(names), handles, ncols=3)
     figure_style.save(fig, path)

@@ -14,7 +14,7 @@ from optireport.figures.style import legend_below, plt
 
 def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:
     """The first training image of each digit, 0 to 9, on a 2x5 grid."""
-    fig, axes = plt.subplots(2, 5, figsize=(6.5, 3.0))
+    fig, axes = plt.subplots(2, 5, figsize=(figure_style.FIGURE_WIDTH_IN, 2.4))
     for digit, ax in enumerate(axes.flat):
         ax.imshow(x[np.flatnonzero(y == digit)[0]], cmap="Greys", interpolation="nearest")
         ax.set_title(str(digit))
@@ -47,7 +47,7 @@ def plot_curves(
     epoch where each optimizer's median validation loss is lowest, so that its later rise
     (overfitting) stands out.
     """
-    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, 5.0), layout="constrained")
+    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, 4.4), layout="constrained")
     colors = figure_style.colors(histories)
     handles = []
     lowest, final = [], []
@@ -83,6 +83,7 @@ def plot_curves(
     ax.set_ylabel(ylabel)
     if metric == "loss":
         ax.set_yscale("log")
+        figure_style.plain_log_ticks(ax.yaxis)
         bottom = min((v for v in lowest if np.isfinite(v) and v > 0), default=0.01)
         # Keep every curve's end in view, but not the blow-ups of early epochs.
         top = max([figure_style.LOSS_CEILING] + [1.3 * v for v in final if np.isfinite(v)])
@@ -97,7 +98,7 @@ def plot_curves(
                 label="mínimo de validación",
             )
         )
-    legend_below(fig, handles, ncols=4)
+    legend_below(fig, handles, ncols=3)
     figure_style.save(fig, path)
 
 
@@ -110,7 +111,7 @@ def plot_variants(
     names = list(histories)
     colors = figure_style.colors(names)
     fig, axes = figure_style.panel_grid(
-        len(names), row_height=2.2, extra_height=0.7, sharey=True, layout="constrained"
+        len(names), row_height=1.75, extra_height=0.3, sharey=True, layout="constrained"
     )
     variants = []
     for ax, name in zip(axes.flat, names, strict=False):
@@ -119,7 +120,7 @@ def plot_variants(
             style = figure_style.VARIANT_STYLES[variant]
             _band(ax, epochs, [r["val_accuracy"] for r in runs], colors[name], style, None)
             variants.append(variant)
-        ax.set_title(name, fontsize=10, color=colors[name])
+        ax.set_title(name, color=colors[name])
         ax.set_ylim(0, 1)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     figure_style.label_panels(axes, len(names), "Época", "Exactitud de validación")
@@ -129,20 +130,21 @@ def plot_variants(
         )
         for v in dict.fromkeys(variants)
     ]
-    legend_below(fig, handles, ncols=2)
+    figure_style.legend_in_spare_or_below(fig, axes, len(names), handles, ncols=2)
     figure_style.save(fig, path)
 
 
 def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path) -> None:
-    """How often each digit is predicted on the test set, one panel per run.
+    """How often each digit is predicted on the test set, one panel per run, stacked.
 
     Each panel is ``{"title", "optimizer", "counts"}``; ``colors`` come from the palette, and
     the grey outline is how often each digit really occurs.
     """
     fig, axes = plt.subplots(
-        1,
         len(panels),
-        figsize=(figure_style.FIGURE_WIDTH_IN, 2.9),
+        1,
+        figsize=(figure_style.FIGURE_WIDTH_IN, 1.95 * len(panels) + 0.5),
+        sharex=True,
         sharey=True,
         squeeze=False,
         layout="constrained",
@@ -150,7 +152,7 @@ def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path
     colors = figure_style.colors(dict.fromkeys(p["optimizer"] for p in panels))
     digits = np.arange(10)
     total = max(sum(true_counts), 1)
-    for ax, panel in zip(axes[0], panels, strict=True):
+    for ax, panel in zip(axes[:, 0], panels, strict=True):
         counts = np.asarray(panel["counts"], dtype=float)
         ax.bar(digits, counts / max(counts.sum(), 1), color=colors[panel["optimizer"]], width=0.7)
         ax.step(
@@ -160,11 +162,11 @@ def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path
             color=figure_style.REFERENCE,
             lw=1.2,
         )
-        ax.set_title(panel["title"], fontsize=9)
+        ax.set_title(panel["title"], fontsize=figure_style.TEXT_PT)
         ax.set_xticks(digits)
-        ax.set_xlabel("Dígito predicho")
         ax.set_ylim(0, 1.05)
-    axes[0][0].set_ylabel("Proporción de imágenes de prueba")
+    axes[-1][0].set_xlabel("Dígito predicho")
+    fig.supylabel("Proporción de imágenes de prueba", fontsize=plt.rcParams["axes.labelsize"])
     handles = [
         Line2D([], [], color=figure_style.REFERENCE, lw=1.2, label="proporción real de cada dígito")
     ]
@@ -182,7 +184,7 @@ def plot_lr_grid(
 
     A dotted vertical line in the optimizer's colour marks its configured rate.
     """
-    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, 4.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, 3.9), layout="constrained")
     colors = figure_style.colors(points)
     for name, pairs in points.items():
         rates, accuracies = zip(*sorted(pairs), strict=True)
@@ -191,7 +193,7 @@ def plot_lr_grid(
     ax.set_xscale("log")
     ax.set_ylim(0, 1)
     ax.set_xlabel("Tasa de aprendizaje (escala logarítmica)")
-    ax.set_ylabel(f"Exactitud de validación tras {epochs} época{'' if epochs == 1 else 's'}")
+    ax.set_ylabel(f"Exactitud de validación\ntras {epochs} época{'' if epochs == 1 else 's'}")
     handles, _ = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color=figure_style.REFERENCE, ls=":", label="tasa configurada"))
     legend_below(fig, handles, ncols=3)
@@ -207,8 +209,16 @@ def wrap_rule_name(name: str, limit: int = 12) -> str:
     return f"{name[:cut]}\n{name[cut:]}"
 
 
+# The rule graph: at most this many rules side by side, so that their names stay legible.
+RULES_PER_ROW = 5
+
+
 def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path) -> None:
-    """The workflow's rule graph drawn in layers (sources on top), without Graphviz."""
+    """The workflow's rule graph drawn in layers (sources on top), without Graphviz.
+
+    A layer of more than ``RULES_PER_ROW`` rules takes two or more rows, closer together than
+    the layers.
+    """
     parents = {node: [a for a, b in edges if b == node] for node in nodes}
     depth: dict[str, int] = {}
 
@@ -220,19 +230,31 @@ def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path
     layers: dict[int, list[str]] = {}
     for node in nodes:
         layers.setdefault(level(node), []).append(node)
-    width = max(len(layer) for layer in layers.values())
-    fig, ax = plt.subplots(figsize=(6.5, 0.9 * len(layers) + 0.5))
+    rows: list[tuple[float, list[str]]] = []  # (y, rules), y in inches from the top
+    y = 0.0
+    for _, layer in sorted(layers.items()):
+        layer = sorted(layer)
+        count = -(-len(layer) // RULES_PER_ROW)
+        size = -(-len(layer) // count)
+        for index in range(count):
+            rows.append((y, layer[index * size : (index + 1) * size]))
+            y += 0.5 if index < count - 1 else 0.72
+    width = max(len(row) for _, row in rows)
+    height = rows[-1][0] + 0.5
+    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, height))
+    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
     position = {}
-    for row, layer in layers.items():
-        for column, node in enumerate(sorted(layer)):
-            position[node] = ((column + 0.5) * width / len(layer), -row)
+    for y, row in rows:
+        for column, node in enumerate(row):
+            position[node] = ((column + 0.5) * width / len(row), -y)
     for a, b in edges:
         (x0, y0), (x1, y1) = position[a], position[b]
         ax.annotate(
             "",
-            xy=(x1, y1 + 0.25),
-            xytext=(x0, y0 - 0.25),
-            arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.8},
+            xy=(x1, y1 + 0.17),
+            xytext=(x0, y0 - 0.17),
+            arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.7, "shrinkA": 0, "shrinkB": 0},
+            zorder=1,
         )
     for node, (x, y) in position.items():
         ax.text(
@@ -241,11 +263,12 @@ def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path
             wrap_rule_name(node),
             ha="center",
             va="center",
-            fontsize=7.5,
-            bbox={"boxstyle": "round,pad=0.3", "fc": "#eef3fb", "ec": "#4a6fa5", "lw": 0.8},
+            fontsize=figure_style.TEXT_PT,
+            linespacing=1.1,
+            bbox={"boxstyle": "round,pad=0.25", "fc": "#eef3fb", "ec": "#4a6fa5", "lw": 0.8},
         )
-    ax.set_xlim(-0.2, width + 0.2)
-    ax.set_ylim(-len(layers) + 0.5, 0.5)
+    ax.set_xlim(0, width)
+    ax.set_ylim(-height + 0.25, 0.25)
     ax.axis("off")
     figure_style.save(fig, path)
 
@@ -274,7 +297,7 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
     fig, axes = plt.subplots(
         2,
         len(variants),
-        figsize=(6.5, 5.6),
+        figsize=(figure_style.FIGURE_WIDTH_IN, 5.4),
         squeeze=False,
         sharex=True,
         layout="constrained",
@@ -295,7 +318,7 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
                                 0.5,
                                 "sin datos",
                                 rotation=90,
-                                fontsize=7,
+                                fontsize=figure_style.TEXT_PT,
                                 ha="center",
                                 va="center",
                                 color="0.4",
@@ -314,11 +337,13 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
                         capsize=3,
                         lw=1.4,
                     )
-            ax.set_xticks(range(len(optimizers)), optimizers, fontsize=9, rotation=30)
+            ax.set_xticks(
+                range(len(optimizers)), optimizers, rotation=45, ha="right", rotation_mode="anchor"
+            )
             ax.set_xlim(-0.6, len(optimizers) - 0.4)
             if row_index == 0:
                 ax.set_ylim(0, 1.02)
-                ax.set_title(variant_labels[variant], fontsize=10)
+                ax.set_title(figure_style.balanced_lines(variant_labels[variant], 20))
             else:
                 ax.set_ylim(zoom_low, zoom_high)
         axes[0, column].axhspan(zoom_low, zoom_high, color="0.85", alpha=0.4, lw=0)
@@ -337,5 +362,5 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
         Line2D([], [], marker="o", ls="", color="0.3", label="tasa ajustada"),
         Line2D([], [], color="0.3", lw=1.4, label="rango de las semillas"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    legend_below(fig, handles, ncols=2)
     figure_style.save(fig, path)

@@ -19,13 +19,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 from optireport.store import atomic  # noqa: E402
 
 # Applied once, on import, to every figure of the report.
+# Sizes in pt: the smallest text of any figure is TEXT_PT (ticks, legends, notes).
+TEXT_PT = 9
 RC = {
     "svg.fonttype": "path",
     "font.size": 10,
+    "axes.titlesize": 10.5,
+    "axes.labelsize": 10,
+    "xtick.labelsize": TEXT_PT,
+    "ytick.labelsize": TEXT_PT,
+    "legend.fontsize": TEXT_PT,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
@@ -65,20 +73,33 @@ SPLIT_STYLES = {"train": "-", "val": "--"}
 # squeeze every other curve into the bottom of the chart.
 LOSS_CEILING = 1.25 * math.log(10)
 
-# Legend text in points. The HTML shows an SVG at its natural size (1 pt = 96/72 px) unless
-# it is wider than the text column (48rem = 768 px), so 9 pt is 12 px on screen.
-LEGEND_FONTSIZE = 9
-FIGURE_WIDTH_IN = 6.5
+# Figure width and text sizes, chosen for three screens:
+# - a phone 390 px wide: the text column is 390 - 2 × 16 px = 358 px (styles.css) and a wider
+#   figure is scaled down to it, so text of F pt in a figure W in wide is F × 358 / (72 W) px
+#   on screen: 9 pt in 4.8 in (4.9 in saved, with the padding) is 9.1 px, the minimum legible.
+# - a desktop: the HTML shows an SVG at its natural size (1 pt = 96/72 px) when it is narrower
+#   than the column (48rem = 768 px), so 9 pt is 12 px; a 4.8 in figure is 461 px wide.
+# - the PDF: A4 less 2 × 2.3 cm margins is 6.46 in of text; figures sit at natural size,
+#   centred, their smallest text 9 pt beside the body's 10.5 pt.
+# Figures with several panels side by side put at most two in a row, and stack the rest.
+FIGURE_WIDTH_IN = 4.8
+PANEL_COLUMNS = 2
+LEGEND_FONTSIZE = TEXT_PT
 HTML_WIDTH_PX = 768
 MIN_LEGEND_PX = 11
+PHONE_COLUMN_PX = 358
+MIN_PHONE_TEXT_PX = 9
+PDF_TEXT_WIDTH_IN = (21.0 - 2 * 2.3) / 2.54
+# White margin around the drawing in a saved figure (matplotlib's default is 0.1 in).
+PAD_INCHES = 0.04
 
-# Smaller titles, ticks and legends, for the gradient-descent chapter's multi-panel figures.
+# The gradient-descent chapter's figures use the same sizes (kept as a context for them).
 COMPACT_RC = {
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
+    "axes.titlesize": RC["axes.titlesize"],
+    "axes.labelsize": RC["axes.labelsize"],
     "legend.fontsize": LEGEND_FONTSIZE,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
+    "xtick.labelsize": TEXT_PT,
+    "ytick.labelsize": TEXT_PT,
 }
 
 
@@ -116,6 +137,7 @@ def save(fig, path) -> Path:
                 temporary,
                 format=path.suffix[1:],
                 bbox_inches="tight",
+                pad_inches=PAD_INCHES,
                 metadata=METADATA.get(path.suffix, {}),
             )
     plt.close(fig)
@@ -133,12 +155,26 @@ def legend_below(fig, handles, ncols: int) -> None:
     )
 
 
+def balanced_lines(text: str, limit: int) -> str:
+    """``text`` in two lines split at the space nearest its middle when it is longer than
+    ``limit`` characters (each line of a multi-line ``text`` on its own)."""
+    lines = []
+    for line in text.split("\n"):
+        cuts = [i for i, char in enumerate(line) if char == " "]
+        if len(line) <= limit or not cuts:
+            lines.append(line)
+            continue
+        cut = min(cuts, key=lambda i: abs(i - len(line) / 2))
+        lines += [line[:cut], line[cut + 1 :]]
+    return "\n".join(lines)
+
+
 def panel_grid(count: int, row_height: float, extra_height: float, **subplots):
-    """A grid of ``count`` panels, at most three a row, the report's width: (fig, axes).
+    """A grid of ``count`` panels, ``PANEL_COLUMNS`` a row, the report's width: (fig, axes).
 
     ``axes`` is 2-D; ``label_panels`` hides the spare cells and labels the outer axes.
     """
-    columns = min(3, count)
+    columns = min(PANEL_COLUMNS, count)
     rows = -(-count // columns)
     return plt.subplots(
         rows,
@@ -154,7 +190,32 @@ def label_panels(axes, count: int, xlabel: str, ylabel: str) -> None:
     """Hide the cells after the first ``count``; x label on the bottom row, y on the left."""
     for ax in axes.flat[count:]:
         ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel(xlabel)
-    for ax in axes[:, 0]:
-        ax.set_ylabel(ylabel)
+    rows, columns = axes.shape
+    for index, ax in enumerate(axes.flat[:count]):
+        # The bottom panel of each column carries the x label and its tick labels.
+        if index + columns >= count:
+            ax.set_xlabel(xlabel)
+            ax.tick_params(labelbottom=True)
+    if rows > 1:
+        # One label for the whole column of panels, not one per row.
+        axes.flat[0].figure.supylabel(ylabel, fontsize=plt.rcParams["axes.labelsize"])
+    else:
+        axes[0, 0].set_ylabel(ylabel)
+
+
+def plain_log_ticks(axis) -> None:
+    """Plain numbers (0.2, 0.5, 1, 2) on a logarithmic ``axis`` instead of powers of ten."""
+    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def legend_in_spare_or_below(fig, axes, count: int, handles, ncols: int) -> None:
+    """The legend in the first cell left empty by ``count`` panels, else under the axes."""
+    if count < axes.size:
+        spare = axes.flat[count]
+        spare.set_visible(True)
+        spare.set_axis_off()
+        spare.legend(handles=handles, loc="center", frameon=False, fontsize=LEGEND_FONTSIZE)
+    else:
+        legend_below(fig, handles, ncols=ncols)

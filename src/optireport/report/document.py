@@ -10,12 +10,14 @@ import yaml
 
 from optireport.analysis.stats import collapsed
 from optireport.descent import gd
+from optireport.figures import style as figure_style
 from optireport.report import wording
 from optireport.store import atomic
 from optireport.text import labels
 from optireport.text.formats import (
     decimal,
     epoch,
+    interval,
     magnitude,
     median,
     plural,
@@ -123,6 +125,7 @@ def environment(templates: Path, captions: Path | None = None) -> jinja2.Environ
         method_name=labels.method_name,
         median=median,
         spread=spread,
+        interval=interval,
         epoch=epoch,
         signed=signed,
         target_cell=target_cell,
@@ -171,6 +174,8 @@ def explorer_data(summary: dict) -> dict:
         "global_min": {k: summary["gd_global_min"][k] for k in ("x", "J")},
         "tolerance": summary["gd_tolerance"],
         "defaults": {method: gd.default_settings(method) for method in ("gd", *gd.METHODS)},
+        # Each method's colour in the static figures (optireport.figures.style).
+        "colors": figure_style.colors(("gd", *gd.METHODS)),
         "presets": presets,
         "methods_start": spec["methods"]["start"],
         "log_rate_range": [
@@ -199,7 +204,101 @@ def context(summary: dict) -> dict:
     }
 
 
+class TemplateError(RuntimeError):
+    """A template that cannot be rendered, explained in Spanish with its file and line."""
+
+
+# Jinja tags that open a block closed by ``end<tag>`` (``set`` only in its block form).
+BLOCK_TAGS = {"if", "for", "macro", "call", "filter", "block", "with", "raw", "autoescape"}
+
+
+def unclosed_tag(env: jinja2.Environment, source: str) -> tuple[str, int] | None:
+    """The innermost block tag of ``source`` still open at its end, with its line."""
+    stack: list[tuple[str, int]] = []
+    tokens = list(env.lex(source))
+    for index, (line, kind, _) in enumerate(tokens):
+        if kind != "block_begin" or index + 2 >= len(tokens):
+            continue
+        _, name_kind, name = (
+            tokens[index + 2] if tokens[index + 1][1] == "whitespace" else tokens[index + 1]
+        )
+        if name_kind != "name":
+            continue
+        if name in BLOCK_TAGS or (name == "set" and _block_set(tokens, index)):
+            stack.append((name, line))
+        elif name.startswith("end") and stack and stack[-1][0] == name[3:]:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _block_set(tokens: list, start: int) -> bool:
+    """Whether the ``{% set %}`` at ``start`` is a block (no ``=`` before its ``%}``)."""
+    for _, kind, value in tokens[start + 1 :]:
+        if kind == "block_end":
+            return True
+        if kind == "operator" and value == "=":
+            return False
+    return False
+
+
+def explain(error: jinja2.TemplateError, env: jinja2.Environment, templates: Path) -> str:
+    """A Spanish explanation of a template error: which file, which line, what to do."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        name = error.name or error.filename or "?"
+        where = templates / name if error.name else Path(name)
+        if "Unexpected end of template" in error.message:
+            found = unclosed_tag(env, error.source or "")
+            if found:
+                tag, line = found
+                return (
+                    f"Error en la plantilla {where}, línea {line}: la etiqueta «{{% {tag} %}}» "
+                    f"que se abre ahí no se cierra; añada «{{% end{tag} %}}» donde termina. "
+                    "El informe anterior se conserva."
+                )
+        return (
+            f"Error de sintaxis en la plantilla {where}, línea {error.lineno}: "
+            f"{error.message}. Corríjala y vuelva a generar el informe; el informe anterior se "
+            "conserva."
+        )
+    frame = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename.endswith(".j2"):
+            frame = traceback
+        traceback = traceback.tb_next
+    where = (
+        f"la plantilla {frame.tb_frame.f_code.co_filename}, línea {frame.tb_lineno}"
+        if frame
+        else "las plantillas"
+    )
+    return (
+        f"Error al generar el documento en {where}: {error}. Corríjala y vuelva a generar el "
+        "informe; el informe anterior se conserva."
+    )
+
+
 def write_document(summary: dict, templates: Path, output: Path, root: str = "informe.qmd.j2"):
-    """Render ``root`` with the summary and write it atomically to ``output``."""
-    text = environment(templates).get_template(root).render(context(summary))
-    atomic.write_text(output, text)
+    """Render ``root`` with the summary and write it atomically to ``output``.
+
+    The whole text is rendered before anything is written: a template error leaves the
+    previous document as it was and raises ``TemplateError`` (in Spanish, with file and line).
+    """
+    write_documents(summary, templates, {root: output})
+
+
+def write_documents(summary: dict, templates: Path, outputs: dict[str, Path]) -> None:
+    """Render every template of ``outputs`` (template name → file), then write them all.
+
+    Nothing is written until every document rendered: a template error leaves all the
+    previous documents as they were and raises ``TemplateError`` (in Spanish, with file and
+    line).
+    """
+    env = environment(templates)
+    texts = {}
+    for root, output in outputs.items():
+        try:
+            texts[output] = env.get_template(root).render(context(summary))
+        except jinja2.TemplateError as error:
+            raise TemplateError(explain(error, env, templates)) from error
+    for output, text in texts.items():
+        atomic.write_text(output, text)

@@ -36,7 +36,8 @@ from optireport.config.jobs import report_config
 from optireport.store import atomic, paths
 
 REPORT_DIR = Path("report/_site")
-FILES = ("informe.html", "informe.pdf")
+# The report and its technical annex, each as HTML and PDF.
+FILES = ("informe.html", "informe.pdf", "anexo.html", "anexo.pdf")
 SUMMARY = Path(paths.SUMMARY)
 EDITION = Path(paths.EDITION)
 SCHEMA = Path("workflow/schemas/config.schema.yaml")
@@ -135,8 +136,7 @@ def check_publishable(root: Path, force: bool = False) -> dict:
                 f"El informe {REPORT_DIR / name} ({_when(report / name)}) es anterior a "
                 f"{SUMMARY} ({_when(summary)}): no refleja los últimos resultados (quizá falló "
                 "la última generación). Corrija el error si lo hubo y vuelva a generarlo con "
-                "«make report» (si no hay nada que hacer, con «make report "
-                "SNAKEMAKE_ARGS='--forcerun document'»); no se ha publicado nada."
+                "«make report»; no se ha publicado nada."
             )
     try:
         record = atomic.read_json(root / EDITION)
@@ -255,6 +255,8 @@ Adam, con un perceptrón multicapa entrenado sobre MNIST.</p>
 <ul>
 <li><a href="informe.html">Leer el informe en el navegador (HTML)</a></li>
 <li><a href="informe.pdf">Descargar el informe en PDF</a> ({size})</li>
+<li><a href="anexo.html">Anexo técnico</a> (<a href="anexo.pdf">PDF</a>): datos, entorno, tiempos,
+grafo de reglas y configuración efectiva</li>
 <li>Enlace permanente a esta edición: <a href="{current}/informe.html">{current}/</a></li>
 </ul>
 <h2>Ediciones anteriores</h2>
