@@ -143,8 +143,9 @@ def test_collapse_is_stated_apart_from_the_ranking():
     )
     assert text.endswith(wording.collapse_sentence(sgd))
     assert "un solo dígito (el 1)" in text
-    assert "su exactitud en prueba (0.1135, 0.1135 y 0.1135)" in text
-    assert "en el conjunto de prueba (0.1135, 0.1135 y 0.1135)." in text
+    # The same digit and value with every seed: said once, and exactly the digit's share.
+    assert "su exactitud en prueba (0.1135) es la proporción de ese dígito" in text
+    assert "en el conjunto de prueba (0.1135)." in text
 
 
 def test_collapse_sentence_goes_seed_by_seed():
@@ -280,7 +281,7 @@ def test_reference_positions_grouped_by_where_they_fall():
         "Adagrad": {"accuracy": 0.8699, "loss": None},
     }
     text = " ".join(wording.reference_sentences({}, runs, reference))
-    assert "La exactitud de 2019 de Adam (0.9633; nuestras semillas, de 0.9500 a 0.9600) y " in text
+    assert "Las exactitudes de 2019 de Adam (0.9633; nuestras semillas, de 0.9500 a 0.9600) y " in text
     assert "Adagrad (0.8699" in text and "quedan por encima de todas nuestras semillas" in text
     assert "SGD (0.1135) coincide con la de todas nuestras semillas." in text
     assert "La pérdida de 2019 de Adam (0.1586" in text and "queda por debajo" in text

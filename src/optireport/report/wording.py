@@ -140,14 +140,21 @@ def collapse_sentence(group: Mapping) -> str:
             if len({c["digit"] for c in seeds}) > 1
             else f"el {seeds[0]['digit']}"
         )
-        accuracies = spanish_list(decimal(c.get("test_accuracy")) for c in seeds)
-        shares = spanish_list(decimal(c["label_share"]) for c in seeds)
+        accuracy_values = [decimal(c.get("test_accuracy")) for c in seeds]
+        share_values = [decimal(c["label_share"]) for c in seeds]
+
         same = len({c["digit"] for c in seeds}) == 1
+
+        def values(items: list[str]) -> str:
+            # The same digit and the same value with every seed: written once.
+            return items[0] if same and len(set(items)) == 1 else spanish_list(items)
+
+        nearly = "" if accuracy_values == share_values else "casi "
         parts.append(
             f"colapsa {how_many(group['collapsed_runs'])}: predice casi siempre un solo "
-            f"dígito ({answers}), y su exactitud en prueba ({accuracies}) es "
-            f"casi la proporción de {'ese dígito' if same else 'esos dígitos'} en el conjunto "
-            f"de prueba ({shares})"
+            f"dígito ({answers}), y su exactitud en prueba ({values(accuracy_values)}) es "
+            f"{nearly}la proporción de {'ese dígito' if same else 'esos dígitos'} en el "
+            f"conjunto de prueba ({values(share_values)})"
         )
     if group["diverged_runs"]:
         parts.append(
@@ -330,7 +337,12 @@ def reference_sentences(
                 text = f"cae{'n' if many else ''} dentro del rango de nuestras semillas"
             if single:
                 text = text.replace("todas nuestras semillas", "nuestra semilla")
-            sentences.append(f"La {label} de 2019 de {spanish_list(items)} {text}.")
+            lead = (
+                {"exactitud": "Las exactitudes", "pérdida": "Las pérdidas"}[label]
+                if many
+                else f"La {label}"
+            )
+            sentences.append(f"{lead} de 2019 de {spanish_list(items)} {text}.")
     return sentences
 
 
