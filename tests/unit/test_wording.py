@@ -281,7 +281,7 @@ def test_reference_positions_grouped_by_where_they_fall():
         "Adagrad": {"accuracy": 0.8699, "loss": None},
     }
     text = " ".join(wording.reference_sentences({}, runs, reference))
-    assert "Las exactitudes de 2019 de Adam (0.9633; nuestras semillas, de 0.9500 a 0.9600) y " in text
+    assert "Las exactitudes de 2019 de Adam (0.9633; nuestras semillas, de 0.9500 a 0.9600)" in text
     assert "Adagrad (0.8699" in text and "quedan por encima de todas nuestras semillas" in text
     assert "SGD (0.1135) coincide con la de todas nuestras semillas." in text
     assert "La pérdida de 2019 de Adam (0.1586" in text and "queda por debajo" in text
