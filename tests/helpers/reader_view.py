@@ -115,7 +115,9 @@ def pdf_view(pdf: Path) -> dict:
             {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages}
         ),
         "bookmarks": _bookmarks(reader.outline),
-        "caption labels": re.findall(r"((?:Figura|Tabla) \d+):", text),
+        # In page order floats may sit differently with two Typst versions: compared as a set
+        # of labels, each once.
+        "caption labels": sorted(re.findall(r"((?:Figura|Tabla) \d+):", text)),
         "dates": SPANISH_DATE.findall(text),
     }
 
