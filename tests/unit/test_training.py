@@ -81,6 +81,8 @@ def test_make_optimizer():
     assert float(optimizer.learning_rate) == pytest.approx(0.5)
     with pytest.raises(ValueError):
         training.make_optimizer("NoSuchOptimizer", {})
+    # YAML's «learning_rate: 1000» is an int, which Keras alone would refuse.
+    assert float(training.make_optimizer("Adam", {"learning_rate": 1000}).learning_rate) == 1000.0
 
 
 def test_prepare_inputs():

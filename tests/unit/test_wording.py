@@ -172,10 +172,11 @@ def test_seeds_that_allow_no_verdict_give_no_order():
     text = ranked(group("Adam", [0.96]), group("SGD", [0.90]))
     assert text == (
         "Con estas semillas la regla de comparación no permite ordenar los optimizadores "
-        "(medianas: Adam 0.9600 y SGD 0.9000)."
+        "(exactitudes en prueba: Adam 0.9600 y SGD 0.9000)."
     )
     two = ranked(group("Adam", [0.96, 0.97]), group("SGD", [0.10, 0.11]))
     assert two.startswith("Con estas semillas la regla de comparación no permite ordenar")
+    assert "(medianas: Adam 0.9650 y SGD 0.1050)" in two
 
 
 def test_nobody_learns():

@@ -82,7 +82,7 @@ def ranking_sentence(ranking: Mapping, groups: Sequence[Mapping]) -> str:
         medians = spanish_list(f"{name} {_median_of(stats[name])}" for name in order)
         sentences.append(
             "Con estas semillas la regla de comparación no permite ordenar los optimizadores "
-            f"(medianas: {medians})."
+            f"({_values_word(stats, order)}: {medians})."
         )
     else:
         leaders = ranking["leaders"]
@@ -117,6 +117,11 @@ def ranking_sentence(ranking: Mapping, groups: Sequence[Mapping]) -> str:
             )
     sentences += [collapse_sentence(g) for g in groups if g["collapsed_runs"] or g["diverged_runs"]]
     return " ".join(sentences)
+
+
+def _values_word(stats: Mapping, names: Sequence[str]) -> str:
+    """«medianas», or «exactitudes en prueba» when each has a single run (no median)."""
+    return "medianas" if any(stats[n]["n"] > 1 for n in names) else "exactitudes en prueba"
 
 
 def _median_of(stats: Mapping) -> str:
@@ -591,7 +596,8 @@ def leaders_sentence(ranking: Mapping, groups: Sequence[Mapping], input_name: st
     elif not ranking["can_rank"]:
         text = (
             f"**Con la {input_name}, las semillas no permiten ordenar los optimizadores** "
-            f"(medianas: {spanish_list(f'{n} {_median_of(stats[n])}' for n in order)})."
+            f"({_values_word(stats, order)}: "
+            f"{spanish_list(f'{n} {_median_of(stats[n])}' for n in order)})."
         )
     elif len(leaders) == 1 and all(leaders[0] in ranking["beaten_by"][n] for n in others):
         text = (

@@ -89,9 +89,16 @@ def build_model():
 
 
 def make_optimizer(class_name, args):
-    """Instantiate ``keras.optimizers.<class_name>(**args)``."""
+    """Instantiate ``keras.optimizers.<class_name>(**args)``.
+
+    A rate written as a whole number in YAML (``learning_rate: 1000``) reaches here as an int,
+    which Keras refuses: it is passed as the float it stands for.
+    """
     if not hasattr(keras.optimizers, class_name):
         raise ValueError(f"Optimizador desconocido en keras.optimizers: {class_name!r}")
+    args = dict(args)
+    if isinstance(args.get("learning_rate"), int) and not isinstance(args["learning_rate"], bool):
+        args["learning_rate"] = float(args["learning_rate"])
     return getattr(keras.optimizers, class_name)(**args)
 
 
