@@ -13,6 +13,7 @@ def test_number_filters():
     assert formats.seconds(42.26) == "42.3 s"
     assert formats.seconds(125) == "2 min 05 s"
     assert formats.rate(0.000562) == "0.000562"
+    assert formats.rate(1000) == "1000" and formats.rate(3.16) == "3.16"
     assert formats.thousands(35090) == "35\u202f090"
     assert formats.thousands(3000) == "3000"
     assert formats.spanish_list(["Adam"]) == "Adam"

@@ -61,7 +61,9 @@ def signed(value: float, digits: int = 4) -> str:
 
 
 def rate(value: float) -> str:
-    """A learning rate in plain notation: 0.001, 0.0316."""
+    """A learning rate in plain notation: 0.001, 0.0316, 3.16, 1000."""
+    if value >= 1000:
+        return f"{value:.0f}"
     return f"{value:.3g}" if value >= 1e-4 else f"{value:.1e}"
 
 
