@@ -115,8 +115,8 @@ def pdf_view(pdf: Path) -> dict:
             {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages}
         ),
         "bookmarks": _bookmarks(reader.outline),
-        # In page order floats may sit differently with two Typst versions: compared as a set
-        # of labels, each once.
+        # Floats (figures and tables) may sit in another order on the page with two Typst
+        # versions: the labels are compared sorted.
         "caption labels": sorted(re.findall(r"((?:Figura|Tabla) \d+):", text)),
         "dates": SPANISH_DATE.findall(text),
     }

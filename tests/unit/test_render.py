@@ -338,7 +338,7 @@ def test_quarto_and_pandoc_give_the_reader_the_same_document(both_renderers: dic
     assert pdf["quarto"]["author"] == "Equipo del curso"
     assert pdf["quarto"]["language"] == "es"
     assert pdf["quarto"]["page sizes (pt)"] == [(595, 842)]  # A4
-    assert pdf["quarto"]["caption labels"] == ["Figura 1", "Tabla 1", "Figura 2"]
+    assert pdf["quarto"]["caption labels"] == ["Figura 1", "Figura 2", "Tabla 1"]
 
 
 def test_quarto_warnings_reach_stderr(both_renderers: dict) -> None:

@@ -154,7 +154,7 @@ def test_a_failed_render_keeps_the_previous_report(workspace: Path) -> None:
     before = report_bytes(workspace)
     style = workspace / "report" / "style.typ"
     working = style.read_text(encoding="utf-8")
-    style.write_text(working + "\n#let broken = (\n", encoding="utf-8")
+    style.write_text(working + '\n#panic("estilo roto")\n', encoding="utf-8")
 
     first = build(workspace)
     assert_stopped_saying_why(first, "render", "logs/report/render.log")

@@ -100,7 +100,8 @@ def test_optimizer_diverging_in_every_seed_gives_a_report_that_says_so(
     sgd = {g["variant"]: g for g in summary["training_groups"] if g["optimizer"] == "SGD"}
     assert sgd["raw"]["diverged_runs"] == len(sgd["raw"]["seeds"])
     assert sgd["raw"]["test_accuracy"] is None
-    assert summary["findings"]["unranked"]["raw"] == ["SGD"]
+    ranking = summary["findings"]["ranking"]["raw"]
+    assert "SGD" not in ranking["order"] and ranking["failed"]["diverged"] == ["SGD"]
 
     qmd = (workspace / "report" / "informe.qmd").read_text(encoding="utf-8")
     assert "**2 de 2 entrenamientos divergieron**" in qmd
@@ -299,6 +300,6 @@ def test_every_template_renders_every_state_a_run_can_be_in(
     assert "no lo alcanza" in text  # never reached the target
     assert "No hay exactitud en prueba registrada para esta configuración." in text  # missing
     assert "| RMSprop | — | — | — | — | — | — |" in text  # the comparison table, all missing
-    assert "| RMSprop | sin escalar (de 0 a 255) | 0 de 2 | — | no lo alcanza |" in text
+    assert "| RMSprop | sin escalar | 0 de 2 | — | no lo alcanza |" in text
     assert "**SGD** diverge con las dos semillas" in " ".join(text.split())
     assert "**RMSprop** diverge" not in " ".join(text.split())

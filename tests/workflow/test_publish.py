@@ -59,7 +59,7 @@ def project(tmp_path: Path) -> Path:
 def build(root: Path, text: str, when: float, real: Path | None = None) -> dict:
     """What ``make report`` leaves behind: summary, HTML and PDF, then the edition record.
 
-    With ``real`` (a folder holding a rendered informe.html/pdf), those files are used, with
+    With ``real`` (a folder holding the rendered report and annex), those files are used, with
     ``text`` appended to the HTML as a comment so that each build differs.
     """
     site = root / "report" / "_site"
@@ -68,14 +68,15 @@ def build(root: Path, text: str, when: float, real: Path | None = None) -> dict:
     summary = root / "results" / "summary.json"
     summary.write_text(json.dumps({"text": text}), encoding="utf-8")
     os.utime(summary, (when - 60, when - 60))
-    if real is None:
-        page = f"<!DOCTYPE html><html lang='es'><title>Informe</title><p>{text}</p>".encode()
-        pdf = b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
-    else:
-        page = (real / "informe.html").read_bytes() + f"<!-- {text} -->\n".encode()
-        pdf = (real / "informe.pdf").read_bytes()
-    (site / "informe.html").write_bytes(page)
-    (site / "informe.pdf").write_bytes(pdf)
+    for stem in ("informe", "anexo"):
+        if real is None:
+            page = f"<!DOCTYPE html><html lang='es'><title>{stem}</title><p>{text}</p>".encode()
+            pdf = b"%PDF-1.4\n% " + f"{stem} {text}".encode() + b"\n%%EOF\n"
+        else:
+            page = (real / f"{stem}.html").read_bytes() + f"<!-- {text} -->\n".encode()
+            pdf = (real / f"{stem}.pdf").read_bytes()
+        (site / f"{stem}.html").write_bytes(page)
+        (site / f"{stem}.pdf").write_bytes(pdf)
     for name in publish.FILES:
         os.utime(site / name, (when, when))
     config = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -142,7 +143,7 @@ def test_folder_keeps_dated_editions_and_indexes_them(project: Path) -> None:
         in index
     )
     hrefs = links(index)
-    assert {"informe.html", "informe.pdf"} <= set(hrefs)
+    assert {"informe.html", "informe.pdf", "anexo.html", "anexo.pdf"} <= set(hrefs)
     assert "ediciones/2025-11-27/informe.html" in hrefs
     assert "ediciones/2025-11-27/informe.pdf" in hrefs
     assert "ediciones/2026-11-27/informe.html" in hrefs
@@ -191,6 +192,8 @@ def test_git_branch_of_a_bare_repository_twice(project: Path, tmp_path: Path) ->
         "index.html",
         "informe.html",
         "informe.pdf",
+        "anexo.html",
+        "anexo.pdf",
         "ediciones/2025-11-27/informe.html",
         "ediciones/2025-11-27/informe.pdf",
         "ediciones/2026-11-27/informe.html",

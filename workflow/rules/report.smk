@@ -77,6 +77,7 @@ rule render:
 rule site:
     input:
         **rules.render.output,
+        code=code("site"),
     output:
         html="report/_site/informe.html",
         pdf="report/_site/informe.pdf",
