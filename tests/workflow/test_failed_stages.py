@@ -149,18 +149,19 @@ def test_a_failed_figure_is_redone_before_any_report_uses_it(workspace: Path) ->
 
 
 def test_a_failed_render_keeps_the_previous_report(workspace: Path) -> None:
-    """The renderer itself fails (a broken PDF style): the previous HTML and PDF stay whole in
-    report/_site/, the build says so, and once fixed the same command finishes the report."""
+    """The render job fails after Snakemake has cleared its outputs: the previous HTML and PDF
+    stay whole in report/_site/, the build says so, and once fixed the same command finishes
+    the report."""
     before = report_bytes(workspace)
-    style = workspace / "report" / "style.typ"
-    working = style.read_text(encoding="utf-8")
-    style.write_text(working + '\n#panic("estilo roto")\n', encoding="utf-8")
+    script = workspace / "workflow" / "scripts" / "render.py"
+    working = script.read_text(encoding="utf-8")
+    script.write_text(working + '\nraise RuntimeError("render roto")\n', encoding="utf-8")
 
     first = build(workspace)
     assert_stopped_saying_why(first, "render", "logs/report/render.log")
     assert report_bytes(workspace) == before
 
-    style.write_text(working, encoding="utf-8")
+    script.write_text(working, encoding="utf-8")
     fixed = build(workspace)
     assert fixed.returncode == 0, describe_failure(fixed)
     assert_report_matches_the_current_state(workspace)

@@ -370,6 +370,8 @@ def test_published_site_works_offline_in_chromium(
     )
     relative = sorted(h.removeprefix(base) for h in hrefs)
     assert relative == [
+        "anexo.html",
+        "anexo.pdf",
         "ediciones/2025-11-27/informe.html",
         "ediciones/2025-11-27/informe.pdf",
         "ediciones/2026-11-27/informe.html",
