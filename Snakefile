@@ -37,6 +37,7 @@ rule all:
         rules.summary.output,
         rules.document.output,
         rules.render.input.figures,
+        rules.render.output,
         rules.site.output,
         rules.edition.output,
 

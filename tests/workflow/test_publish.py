@@ -391,7 +391,11 @@ def test_published_site_works_offline_in_chromium(
         if url.endswith(".html"):
             browser.get(url)
             assert browser.title, url
-            assert browser.find_elements("css selector", "#gd-explorer"), url
+            # Every report page has the explorer; the annex is the technical detail.
+            annex = url.endswith("anexo.html")
+            assert bool(browser.find_elements("css selector", "#gd-explorer")) != annex, url
+            if annex:
+                assert "Anexo técnico" in browser.title, url
     external = [u for u in requested_urls(browser) if not u.startswith((base, "data:", "blob:"))]
     assert external == []
     # Every request the pages made was answered, or revalidated from the cache (304); the
