@@ -26,7 +26,7 @@ import tensorflow as tf
 from keras import ops
 
 from optireport.store import atomic, history
-from optireport.training import checkpoint
+from optireport.training import checkpoint, optimizers
 
 VARIANTS = ("raw", "scaled")
 # Bumped whenever the history's columns or the backup's layout change, so an older backup is
@@ -39,18 +39,8 @@ _ORDERS = tf.TensorSpec([None, None], tf.int32)
 # Optimizers whose update of a weight reads only that weight's own gradient history, so
 # models stacked along a new axis train independently. Lamb (per-layer norms) and Muon
 # (whole matrices) do not; neither do the norm-clipping arguments.
-ELEMENTWISE = (
-    "Adam",
-    "SGD",
-    "Adagrad",
-    "RMSprop",
-    "Adadelta",
-    "Adamax",
-    "Nadam",
-    "AdamW",
-    "Ftrl",
-    "Lion",
-)
+COUPLED = ("Lamb", "Muon")
+ELEMENTWISE = tuple(name for name in optimizers.CLASSES if name not in COUPLED)
 COUPLING_ARGS = ("clipnorm", "global_clipnorm")
 
 
