@@ -79,8 +79,8 @@ LOSS_CEILING = 1.25 * math.log(10)
 #   on screen: 9 pt in 4.8 in (4.9 in saved, with the padding) is 9.1 px, the minimum legible.
 # - a desktop: the HTML shows an SVG at its natural size (1 pt = 96/72 px) when it is narrower
 #   than the column (48rem = 768 px), so 9 pt is 12 px; a 4.8 in figure is 461 px wide.
-# - the PDF: A4 less 2 × 2.3 cm margins is 6.46 in of text; figures sit at natural size,
-#   centred, their smallest text 9 pt beside the body's 10.5 pt.
+# - the PDF: A4 less 2 × 2 cm margins is 6.69 in of text; figures sit at natural size,
+#   centred, their smallest text 9 pt beside the body's 10 pt.
 # Figures with several panels side by side put at most two in a row, and stack the rest.
 FIGURE_WIDTH_IN = 4.8
 PANEL_COLUMNS = 2
@@ -89,7 +89,7 @@ HTML_WIDTH_PX = 768
 MIN_LEGEND_PX = 11
 PHONE_COLUMN_PX = 358
 MIN_PHONE_TEXT_PX = 9
-PDF_TEXT_WIDTH_IN = (21.0 - 2 * 2.3) / 2.54
+PDF_TEXT_WIDTH_IN = (21.0 - 2 * 2.0) / 2.54
 # White margin around the drawing in a saved figure (matplotlib's default is 0.1 in).
 PAD_INCHES = 0.04
 
