@@ -228,8 +228,8 @@ def early_stopping_group(optimizer: str, variant: str, seeds: Sequence[Mapping],
 # --- the whole chapter -----------------------------------------------------------------------
 
 
-def batch_findings(batch: Mapping, groups: Mapping, base_sizes: Mapping, n_fit: int, tie):
-    """Per optimizer: each batch size against the optimizer's own, with updates per epoch."""
+def batch_findings(batch: Mapping, groups: Mapping, base_sizes: Mapping, tie):
+    """Per optimizer: each batch size against the optimizer's own."""
     findings = {}
     for optimizer, sizes in batch.items():
         base = groups[sizes[base_sizes[optimizer]]] if base_sizes[optimizer] in sizes else None
@@ -239,7 +239,6 @@ def batch_findings(batch: Mapping, groups: Mapping, base_sizes: Mapping, n_fit: 
                 {
                     "batch_size": size,
                     "configuration": name,
-                    "updates_per_epoch": -(-n_fit // size),
                     "is_base": size == base_sizes[optimizer],
                     "against_base": compare(groups[name], base, tie) if base else None,
                 }
@@ -267,6 +266,11 @@ def summarize(
         name: group(name, run, run_results.get(name, []))
         for name, run in layout["configurations"].items()
     }
+    # The batch size each configuration trains with, and the weight updates it makes per epoch.
+    for found in groups.values():
+        size = found["batch_size"] or training_settings(config, found["optimizer"])["batch_size"]
+        found["effective_batch_size"] = size
+        found["updates_per_epoch"] = -(-n_fit // size)
     result = {
         "settings": {
             "epochs": int(spec["epochs"]) if spec else None,
@@ -289,7 +293,7 @@ def summarize(
             optimizer: training_settings(config, optimizer)["batch_size"]
             for optimizer in layout["batch_size"]
         }
-        result["batch_size"] = batch_findings(layout["batch_size"], groups, base_sizes, n_fit, tie)
+        result["batch_size"] = batch_findings(layout["batch_size"], groups, base_sizes, tie)
     if (momentum := layout["momentum"]) is not None:
         result["momentum"] = {
             "configurations": momentum,
