@@ -266,7 +266,7 @@ def render_section(name, comparison, **training):
 
 def test_section_renders_collapsed_diverged_missing_and_edge_states(comparison):
     text = render_section("comparacion_justa.md.j2", comparison)
-    cell, raw = VARIANT_CELLS["raw"], VARIANT_NAMES["raw"]
+    raw = VARIANT_NAMES["raw"]
     assert "# Comparación justa {#sec-justa}" in text
     rows = {line.split(" | ")[0]: line for line in text.splitlines() if line.startswith("| ")}
     assert rows["| SGD"].endswith("| mejora con claridad (con la configurada colapsa en 3 de 3) |")
