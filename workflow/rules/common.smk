@@ -328,6 +328,7 @@ RENDER_SETTINGS = [
         "quarto-stand-in.lua",
         "pdf-metadata.lua",
         "fold.lua",
+        "tables.lua",
         "style.typ",
         "styles.css",
     )
