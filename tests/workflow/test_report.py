@@ -172,11 +172,14 @@ class HtmlDocument(HTMLParser):
             parts.append(data)
 
 
-def qmd_headings(qmd: str, levels: int = 3) -> list[str]:
+def qmd_headings(qmd: str, levels: int = 3, medium: str = "html") -> list[str]:
     """Numbered headings (levels 1 to ``levels``) of the generated document, outside code
-    blocks, without ``{#id}``; «Lo esencial», unnumbered, is left out."""
+    blocks, without ``{#id}``, as ``medium`` (html or typst) shows them: a heading inside a
+    ``.content-visible when-format`` block of the other medium is left out, and so is «Lo
+    esencial», unnumbered."""
     headings = []
     fence = None
+    hidden = []  # one entry per open fenced div: does it hide its content from ``medium``?
     for line in qmd.splitlines():
         marker = re.match(r"^(`{3,}|~{3,})", line)
         if marker:
@@ -185,7 +188,19 @@ def qmd_headings(qmd: str, levels: int = 3) -> list[str]:
             elif line.startswith(fence * 3):
                 fence = None
             continue
-        if fence is None and re.match(rf"^#{{1,{levels}}} ", line) and ".unnumbered" not in line:
+        if fence is not None:
+            continue
+        div = re.match(r"^:{3,}\s*(.*)$", line)
+        if div:
+            if div.group(1):
+                shown = re.search(r'when-format="(\w+)"', div.group(1))
+                hidden.append(bool(shown) and shown.group(1) != medium)
+            elif hidden:
+                hidden.pop()
+            continue
+        if any(hidden):
+            continue
+        if re.match(rf"^#{{1,{levels}}} ", line) and ".unnumbered" not in line:
             title = re.sub(r"\s*\{[^}]*\}\s*$", "", line.lstrip("#")).strip()
             headings.append(normalize(title.replace("*", "").replace("`", "")))
     return headings
@@ -249,10 +264,13 @@ def test_every_section_heading_is_in_the_html_and_the_pdf(
     ]
     assert html_headings == headings
 
+    # The PDF has every heading but those of HTML-only content (the explorer's).
+    pdf_headings = qmd_headings(qmd, medium="typst")
+    assert "Experimente usted mismo" in headings and "Experimente usted mismo" not in pdf_headings
     bookmarks = [SECTION_NUMBER.sub("", title) for title in pdf_bookmarks(pdf.outline)]
-    assert bookmarks == ["Lo esencial", *headings]
+    assert bookmarks == ["Lo esencial", *pdf_headings]
     squeezed = squeeze(pdf_text)
-    for heading in headings:
+    for heading in pdf_headings:
         assert squeeze(heading) in squeezed, heading
     for chapter in qmd_headings(qmd, levels=1):
         # Once in the PDF's table of contents (chapters only) and once as its heading.
@@ -394,7 +412,9 @@ def test_fair_comparison_tables_match_the_summary(summary: dict, page: HtmlDocum
         "same_runs": "misma tasa: mismos entrenamientos",
         "missing": "sin datos",
     }
-    assert [cells[effect] for cells in rates] == [words[row["effect"]] for row in fair["rows"]]
+    # Each verdict, then the collapsed or diverged runs behind it, if any, in parentheses.
+    for cells, row in zip(rates, fair["rows"], strict=True):
+        assert cells[effect].split(" (")[0] == words[row["effect"]], row["optimizer"]
     # A tuned training at the configured rate is the main training itself, never a copy;
     # at another rate it is a job of its own, under results/tuned/.
     for run in fair["trainings"]:
