@@ -30,7 +30,14 @@ RENDERERS = ("auto", "quarto", "pandoc")
 
 REPORT_DIR = paths.REPORT_DIR
 # What a Quarto render needs from REPORT_DIR besides the .qmd and its figures.
-QUARTO_FILES = ("_quarto.yml", "styles.css", "style.typ", "pdf-metadata.lua", "fold.lua")
+QUARTO_FILES = (
+    "_quarto.yml",
+    "styles.css",
+    "style.typ",
+    "pdf-metadata.lua",
+    "fold.lua",
+    "print-figures.lua",
+)
 MIN_QUARTO_VERSION = (1, 4)
 
 QUARTO_INSTALL_HINT = (
