@@ -364,11 +364,11 @@ def plot_fair_comparison(
             else:
                 ax.set_ylim(zoom_low, zoom_high)
         axes[0, column].axhspan(zoom_low, zoom_high, color="0.85", alpha=0.4, lw=0)
-    # Each y label fits its row: shorter rows (less tall layouts) take it in two lines.
+    # Each y label fits its row: the shorter rows of a less tall layout take it in two lines.
     for ax, label in zip(
         axes[:, 0], ("Exactitud en prueba", "Detalle de la zona sombreada"), strict=True
     ):
-        ax.set_ylabel(figure_style.balanced_lines(label, round(30 * layout.height)))
+        ax.set_ylabel(label if layout.height >= 1 else figure_style.balanced_lines(label, 12))
     handles = [
         Line2D(
             [],
