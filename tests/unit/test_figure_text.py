@@ -1,5 +1,6 @@
 """Every figure the workflow draws is legible on a phone: its smallest text is at least
-``style.MIN_PHONE_TEXT_PX`` px high on screen when the HTML is 390 px wide.
+``style.MIN_PHONE_TEXT_PX`` px high on screen when the HTML is 390 px wide. Its print layout,
+for the PDF, fits the text width with text of at least ``style.TEXT_PT`` pt, and is less tall.
 
 The SVGs hold their text as paths (``svg.fonttype: path``), so the font sizes come from the
 text artists matplotlib draws while saving, and the figure's width from the saved file (the
@@ -46,10 +47,10 @@ def _rule_graph():
     return edges, list(names.values())
 
 
-def draw_every_figure(directory: Path) -> dict[str, Path]:
-    """Draw every figure of the workflow with small data shaped like a full build's (five
-    optimizers, two input variants, two seeds, five plain runs, seven 1-D methods); returns
-    each figure's path by name."""
+def draw_every_figure(directory: Path, layout=figure_style.SCREEN) -> dict[str, Path]:
+    """Draw every figure of the workflow in ``layout`` with small data shaped like a full
+    build's (five optimizers, two input variants, two seeds, five plain runs, seven 1-D
+    methods); returns each figure's path by name. The GIF is drawn for the screen only."""
     directory = Path(directory)
     out = {}
 
@@ -59,17 +60,18 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
 
     y = np.repeat(np.arange(10), 3)
     x = np.random.default_rng(0).integers(0, 255, size=(y.size, 28, 28))
-    plots.plot_digits(x, y, path("digits"))
+    plots.plot_digits(x, y, path("digits"), layout)
     histories = {
         name: [_history(start=0.1 + 0.15 * i, seed=s) for s in (0, 1)]
         for i, name in enumerate(OPTIMIZERS)
     }
-    plots.plot_curves(histories, path("accuracy"), "accuracy", "Exactitud")
-    plots.plot_curves(histories, path("loss"), "loss", "Pérdida (entropía cruzada)")
+    plots.plot_curves(histories, path("accuracy"), "accuracy", "Exactitud", layout)
+    plots.plot_curves(histories, path("loss"), "loss", "Pérdida (entropía cruzada)", layout)
     plots.plot_variants(
         {name: {"raw": runs, "scaled": runs} for name, runs in histories.items()},
         VARIANTS,
         path("variants"),
+        layout,
     )
     plots.plot_lr_grid(
         {
@@ -79,6 +81,7 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
         {name: 0.001 for name in OPTIMIZERS},
         path("lr_grid"),
         epochs=3,
+        layout=layout,
     )
     plots.plot_predictions(
         [
@@ -95,8 +98,9 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
         ],
         [1000] * 10,
         path("predictions"),
+        layout,
     )
-    plots.plot_rule_graph(*_rule_graph(), path("rulegraph"))
+    plots.plot_rule_graph(*_rule_graph(), path("rulegraph"), layout)
     stats = {"median": 0.9, "min": 0.88, "max": 0.93}
     rows = [
         {
@@ -108,9 +112,9 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
         for variant in VARIANTS
         for name in OPTIMIZERS
     ]
-    plots.plot_fair_comparison(rows, VARIANTS, path("fair_comparison"))
+    plots.plot_fair_comparison(rows, VARIANTS, path("fair_comparison"), layout)
 
-    gd_plots.plot_curve(path("gd_curve"))
+    gd_plots.plot_curve(path("gd_curve"), layout=layout)
     settings = [(1.5, 0.01, 10), (1.5, 0.01, 100), (1.5, 0.001, 100), (-2.0, 0.01, 100)]
     settings.append((-2.0, 0.01, 1000))
     runs = [gd.gradient_descent(start, rate, n) for start, rate, n in settings]
@@ -119,17 +123,20 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
         for i, (start, rate, n) in enumerate(settings, start=1)
     ]
     titles[-1] += "\ndiverge en el paso 12"
-    gd_plots.plot_runs(runs, titles, path("gd_runs"))
+    gd_plots.plot_runs(runs, titles, path("gd_runs"), layout=layout)
     trajectories = {
         "gd": gd.run_method("gd", -2.0, 200, learning_rate=0.01),
         "momentum": gd.run_method("momentum", -2.0, 200, learning_rate=0.06, momentum=0.99),
         **{m: gd.run_method(m, -2.0, 200, learning_rate=0.1) for m in gd.METHODS[1:]},
     }
     minimum = gd.global_minimum(-2.5, 2.5)
-    gd_plots.plot_methods(trajectories, labels.METHOD_NAMES, path("gd_methods"), minimum)
-    gd_plots.animate_methods(
-        trajectories, labels.METHOD_NAMES, path("gd_methods_animation", ".gif"), frames=4
+    gd_plots.plot_methods(
+        trajectories, labels.METHOD_NAMES, path("gd_methods"), minimum, layout=layout
     )
+    if layout == figure_style.SCREEN:
+        gd_plots.animate_methods(
+            trajectories, labels.METHOD_NAMES, path("gd_methods_animation", ".gif"), frames=4
+        )
 
     def line(name, label, start):
         color = figure_style.colors(OPTIMIZERS)[name]
@@ -144,6 +151,7 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
             for name in ("SGD", "Adam")
         ],
         path("batch_size"),
+        layout=layout,
     )
     invitation_plots.plot_configurations(
         [
@@ -157,6 +165,7 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
             }
         ],
         path("momentum"),
+        layout=layout,
     )
     invitation_plots.plot_configurations(
         [
@@ -169,6 +178,7 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
             }
         ],
         path("adadelta"),
+        layout=layout,
     )
     stops = {
         (name, variant, seed): {"best_epoch": 3, "stop_epoch": 5 if seed else None}
@@ -183,24 +193,31 @@ def draw_every_figure(directory: Path) -> dict[str, Path]:
         figure_style.VARIANT_STYLES,
         labels.VARIANT_CELLS,
         path("early_stopping"),
+        layout,
     )
     return out
 
 
-def width_pt(path: Path) -> float:
-    """Width of a saved figure in pt: the SVG's width attribute, or a GIF's pixels at the
+def size_pt(path: Path) -> tuple[float, float]:
+    """Width and height of a saved figure in pt: the SVG's attributes, or a GIF's pixels at the
     figure dpi."""
     if path.suffix == ".svg":
-        width = ET.parse(path).getroot().get("width")
-        assert width.endswith("pt"), width
-        return float(width[:-2])
+        root = ET.parse(path).getroot()
+        sizes = [root.get(key) for key in ("width", "height")]
+        assert all(size.endswith("pt") for size in sizes), sizes
+        return float(sizes[0][:-2]), float(sizes[1][:-2])
     with Image.open(path) as image:
-        return image.width * 72 / figure_style.plt.rcParams["figure.dpi"]
+        dpi = figure_style.plt.rcParams["figure.dpi"]
+        return image.width * 72 / dpi, image.height * 72 / dpi
 
 
-@pytest.fixture(scope="module")
-def drawn(tmp_path_factory):
-    """Every figure, with the font sizes of the text drawn into it: {name: (path, sizes)}."""
+def width_pt(path: Path) -> float:
+    return size_pt(path)[0]
+
+
+def draw_and_measure(directory: Path, layout) -> dict[str, tuple[Path, list[float]]]:
+    """Every figure in ``layout``, with the font sizes of the text drawn into it:
+    {name: (path, sizes)}."""
     sizes: list[float] = []
     original = Text.draw
 
@@ -229,8 +246,20 @@ def drawn(tmp_path_factory):
         patch.setattr(Text, "draw", draw)
         patch.setattr(figure_style, "save", save)
         patch.setattr(gd_plots, "animate_methods", animate_methods)
-        paths = draw_every_figure(tmp_path_factory.mktemp("figures"))
+        paths = draw_every_figure(directory, layout)
     return {name: (path, per_figure[name]) for name, path in paths.items()}
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    """Every screen figure (the HTML's): {name: (path, font sizes)}."""
+    return draw_and_measure(tmp_path_factory.mktemp("figures"), figure_style.SCREEN)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """Every print figure (the PDF's): {name: (path, font sizes)}."""
+    return draw_and_measure(tmp_path_factory.mktemp("print"), figure_style.PRINT)
 
 
 def smallest_text_px(path: Path, sizes: list[float], column_px: float) -> float:
@@ -241,9 +270,11 @@ def smallest_text_px(path: Path, sizes: list[float], column_px: float) -> float:
     return min(sizes) * shown / width
 
 
-def test_every_figure_of_the_workflow_is_drawn(drawn):
+def test_every_figure_of_the_workflow_is_drawn(drawn, printed):
     assert len(drawn) == 16
-    for name, (path, sizes) in drawn.items():
+    # Every one in print too, but the GIF (the HTML's only).
+    assert set(printed) == set(drawn) - {"gd_methods_animation"}
+    for name, (path, sizes) in [*drawn.items(), *printed.items()]:
         assert path.stat().st_size > 0, name
         assert sizes, f"{name}: no text drawn"
 
@@ -257,9 +288,20 @@ def test_smallest_text_is_legible_on_a_390_px_phone(drawn):
     assert min(small.values()) >= figure_style.MIN_PHONE_TEXT_PX, small
 
 
-def test_figures_fit_the_pdf_text_width(drawn):
-    # A4 with 2.3 cm side margins: a figure up to the text width is shown at its natural size,
-    # so its text keeps its size in pt and never drops below the captions' 9 pt.
-    for name, (path, sizes) in drawn.items():
+@pytest.mark.parametrize("layout", ["drawn", "printed"])
+def test_figures_fit_the_pdf_text_width(layout, request):
+    # A4 with 2 cm side margins: a figure up to the text width is shown at its natural size,
+    # so its text keeps its size in pt, TEXT_PT at least (the body is 10 pt).
+    for name, (path, sizes) in request.getfixturevalue(layout).items():
         assert width_pt(path) <= figure_style.PDF_TEXT_WIDTH_IN * 72, name
-        assert min(sizes) >= 8, (name, min(sizes))
+        assert min(sizes) >= figure_style.TEXT_PT, (name, min(sizes))
+
+
+def test_print_figures_are_wider_and_a_third_less_tall(drawn, printed):
+    # The PDF's layout: the text's width, up to three panels a row; the rule graph (the
+    # annex's) is only wider.
+    for name, (path, _) in printed.items():
+        (width, height), (screen_width, screen_height) = size_pt(path), size_pt(drawn[name][0])
+        assert width > screen_width, name
+        if name != "rulegraph":
+            assert height <= 0.7 * screen_height, (name, height, screen_height)

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -88,24 +89,27 @@ def _make_figures(fig_dir: Path) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    fig_dir.mkdir(parents=True, exist_ok=True)
     x = np.linspace(0, 3, 200)
-    for name, y, label in (
-        ("perdida", np.exp(-x) + 0.05, "pérdida"),
-        ("paso", x * np.sin(x**2), "J(x)"),
-    ):
-        fig, ax = plt.subplots(figsize=(6, 3.5))
-        ax.plot(x, y, label=label)
-        ax.set_xlabel("época")
-        ax.set_title(f"Gráfica de {label}")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(fig_dir / f"{name}.svg", format="svg")
-        plt.close(fig)
+    # Each figure for the screen (the HTML) and, wider and less tall, for print (the PDF).
+    for folder, size in ((fig_dir, (6, 3.5)), (fig_dir / "print", (6.5, 2.5))):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, y, label in (
+            ("perdida", np.exp(-x) + 0.05, "pérdida"),
+            ("paso", x * np.sin(x**2), "J(x)"),
+        ):
+            fig, ax = plt.subplots(figsize=size)
+            ax.plot(x, y, label=label)
+            ax.set_xlabel("época")
+            ax.set_title(f"Gráfica de {label}")
+            ax.legend()
+            fig.tight_layout()
+            fig.savefig(folder / f"{name}.svg", format="svg")
+            plt.close(fig)
 
 
 def write_fixture(directory: Path) -> Path:
-    """Write the fixture report (qmd + two SVG figures) into ``directory``."""
+    """Write the fixture report (qmd + two SVG figures, for screen and print) into
+    ``directory``."""
     _make_figures(directory / "figures")
     qmd = directory / "informe.qmd"
     qmd.write_text(FIXTURE_QMD, encoding="utf-8")
@@ -260,6 +264,19 @@ def test_missing_figure_gives_spanish_error(tmp_path: Path) -> None:
         render_report(qmd, tmp_path / "out", renderer="pandoc")
 
 
+def render_without_print_figures(directory: Path, renderer: str) -> None:
+    """Render the fixture report whose figures/print/ is missing."""
+    qmd = write_fixture(directory)
+    shutil.rmtree(directory / "figures" / "print")
+    render_report(qmd, directory / "_site", renderer=renderer)
+
+
+def test_the_pdf_shows_the_print_figures(tmp_path: Path) -> None:
+    # print-figures.lua: the Typst source names figures/print/NAME.svg; the HTML, figures/.
+    with pytest.raises(RenderError, match="print/(perdida|paso).svg"):
+        render_without_print_figures(tmp_path, "pandoc")
+
+
 def test_missing_qmd_gives_spanish_error(tmp_path: Path) -> None:
     with pytest.raises(RenderError, match="No se encuentra"):
         render_report(tmp_path / "no-existe.qmd", tmp_path / "out", renderer="pandoc")
@@ -339,6 +356,11 @@ def test_quarto_and_pandoc_give_the_reader_the_same_document(both_renderers: dic
     assert pdf["quarto"]["language"] == "es"
     assert pdf["quarto"]["page sizes (pt)"] == [(595, 842)]  # A4
     assert pdf["quarto"]["caption labels"] == ["Figura 1", "Figura 2", "Tabla 1"]
+
+
+def test_quarto_pdf_shows_the_print_figures(quarto: str, tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="print/(perdida|paso).svg"):
+        render_without_print_figures(tmp_path, "quarto")
 
 
 def test_quarto_warnings_reach_stderr(both_renderers: dict) -> None:

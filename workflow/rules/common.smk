@@ -276,6 +276,18 @@ def lr_grid_runtime_min(wildcards, attempt):
     return runtime_min(points * int(config["lr_grid"]["epochs"]), attempt)
 
 
+def with_print(**figures):
+    """A figure rule's outputs: each figure for the HTML (and Snakemake's report) as given,
+    and beside it ``<name>_print``, its print layout for the PDF in report/figures/print/
+    (report/print-figures.lua; optireport.figures.style.layouts gives the script both).
+    """
+    printed = {
+        f"{name}_print": str(Path(path).parent / "print" / Path(path).name)
+        for name, path in figures.items()
+    }
+    return {**figures, **printed}
+
+
 def invitation_figures():
     """The invitation chapter's figures (name: label), one per experiment switched on."""
     spec = config.get("invitation") or {}
@@ -329,6 +341,7 @@ RENDER_SETTINGS = [
         "pdf-metadata.lua",
         "fold.lua",
         "tables.lua",
+        "print-figures.lua",
         "style.typ",
         "styles.css",
     )

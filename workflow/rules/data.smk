@@ -31,10 +31,12 @@ rule digits_figure:
         mnist=ancient(rules.mnist.output.npz),
         code=code("digits_figure"),
     output:
-        report(
-            "report/figures/digits.svg",
-            caption="../report/digits.rst",
-            category="Datos",
+        **with_print(
+            digits=report(
+                "report/figures/digits.svg",
+                caption="../report/digits.rst",
+                category="Datos",
+            ),
         ),
     log:
         "logs/data/digits_figure.log",

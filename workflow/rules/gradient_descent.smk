@@ -20,11 +20,13 @@ rule gd_runs_figure:
         runs=expand(rules.gd_run.output[0], run=GD_RUNS),
         code=code("gd_runs_figure"),
     output:
-        report(
-            "report/figures/gd_runs.svg",
-            caption="../report/gd_runs.rst",
-            category="Descenso por gradiente",
-            labels={"figura": "ejecuciones"},
+        **with_print(
+            gd_runs=report(
+                "report/figures/gd_runs.svg",
+                caption="../report/gd_runs.rst",
+                category="Descenso por gradiente",
+                labels={"figura": "ejecuciones"},
+            ),
         ),
     log:
         "logs/gd/runs_figure.log",
@@ -39,11 +41,13 @@ rule gd_curve_figure:
     input:
         code=code("gd_curve_figure"),
     output:
-        report(
-            "report/figures/gd_curve.svg",
-            caption="../report/gd_curve.rst",
-            category="Descenso por gradiente",
-            labels={"figura": "J(x)"},
+        **with_print(
+            gd_curve=report(
+                "report/figures/gd_curve.svg",
+                caption="../report/gd_curve.rst",
+                category="Descenso por gradiente",
+                labels={"figura": "J(x)"},
+            ),
         ),
     log:
         "logs/gd/curve_figure.log",
@@ -73,11 +77,13 @@ rule gd_methods_figures:
         methods=rules.gd_methods.output[0],
         code=code("gd_methods_figures"),
     output:
-        figure=report(
-            "report/figures/gd_methods.svg",
-            caption="../report/gd_methods.rst",
-            category="Descenso por gradiente",
-            labels={"figura": "métodos"},
+        **with_print(
+            figure=report(
+                "report/figures/gd_methods.svg",
+                caption="../report/gd_methods.rst",
+                category="Descenso por gradiente",
+                labels={"figura": "métodos"},
+            ),
         ),
         animation="report/figures/gd_methods.gif",
     log:

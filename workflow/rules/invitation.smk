@@ -48,15 +48,17 @@ rule invitation_figures:
         histories=training_files("history"),
         code=code("invitation_figures"),
     output:
-        **{
-            name: report(
-                f"report/figures/{name}.svg",
-                caption=f"../report/{name}.rst",
-                category="Experimentos",
-                labels={"figura": label},
-            )
-            for name, label in invitation_figures().items()
-        },
+        **with_print(
+            **{
+                name: report(
+                    f"report/figures/{name}.svg",
+                    caption=f"../report/{name}.rst",
+                    category="Experimentos",
+                    labels={"figura": label},
+                )
+                for name, label in invitation_figures().items()
+            }
+        ),
     log:
         "logs/invitation/figures.log",
     params:

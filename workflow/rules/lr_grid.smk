@@ -29,11 +29,13 @@ rule lr_grid_figure:
         grids=report_grid_dirs(),
         code=code("lr_grid_figure"),
     output:
-        report(
-            "report/figures/lr_grid.svg",
-            caption="../report/lr_grid.rst",
-            category="Experimentos",
-            labels={"figura": "tasa de aprendizaje"},
+        **with_print(
+            lr_grid=report(
+                "report/figures/lr_grid.svg",
+                caption="../report/lr_grid.rst",
+                category="Experimentos",
+                labels={"figura": "tasa de aprendizaje"},
+            ),
         ),
     log:
         "logs/lr_grid/figure.log",

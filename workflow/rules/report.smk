@@ -9,13 +9,15 @@ rule rulegraph_figure:
         rules=RULE_FILES,
         code=code("rulegraph_figure"),
     output:
-        dot="results/rulegraph.dot",
-        svg=report(
-            "report/figures/rulegraph.svg",
-            caption="../report/rulegraph.rst",
-            category="Reproducibilidad",
-            labels={"figura": "grafo de reglas"},
+        **with_print(
+            svg=report(
+                "report/figures/rulegraph.svg",
+                caption="../report/rulegraph.rst",
+                category="Reproducibilidad",
+                labels={"figura": "grafo de reglas"},
+            ),
         ),
+        dot="results/rulegraph.dot",
     log:
         "logs/report/rulegraph_figure.log",
     script:
@@ -41,7 +43,8 @@ rule render:
     input:
         qmd=rules.document.output.report,
         annex=rules.document.output.annex,
-        # Every figure the document shows: the outputs of the figure rules.
+        # Every figure the documents show: the outputs of the figure rules, the screen figures
+        # (HTML) and their print layouts (PDF, report/print-figures.lua).
         figures=[
             rules.digits_figure.output,
             rules.gd_curve_figure.output,
@@ -54,6 +57,7 @@ rule render:
             rules.fair_comparison_figure.output,
             rules.invitation_figures.output,
             rules.rulegraph_figure.output.svg,
+            rules.rulegraph_figure.output.svg_print,
         ],
         settings=RENDER_SETTINGS,
         code=code("render"),

@@ -52,11 +52,13 @@ rule predictions_figure:
         summary=rules.summary.output[0],
         code=code("predictions_figure"),
     output:
-        report(
-            "report/figures/predictions.svg",
-            caption="../report/predictions.rst",
-            category="Entrenamiento",
-            labels={"figura": "predicciones"},
+        **with_print(
+            predictions=report(
+                "report/figures/predictions.svg",
+                caption="../report/predictions.rst",
+                category="Entrenamiento",
+                labels={"figura": "predicciones"},
+            ),
         ),
     log:
         "logs/summary/predictions_figure.log",

@@ -27,17 +27,19 @@ rule curves_figures:
         histories=training_files("history", variant="raw"),
         code=code("curves_figures"),
     output:
-        accuracy=report(
-            "report/figures/accuracy.svg",
-            caption="../report/accuracy.rst",
-            category="Entrenamiento",
-            labels={"figura": "exactitud"},
-        ),
-        loss=report(
-            "report/figures/loss.svg",
-            caption="../report/loss.rst",
-            category="Entrenamiento",
-            labels={"figura": "pérdida"},
+        **with_print(
+            accuracy=report(
+                "report/figures/accuracy.svg",
+                caption="../report/accuracy.rst",
+                category="Entrenamiento",
+                labels={"figura": "exactitud"},
+            ),
+            loss=report(
+                "report/figures/loss.svg",
+                caption="../report/loss.rst",
+                category="Entrenamiento",
+                labels={"figura": "pérdida"},
+            ),
         ),
     log:
         "logs/train/curves_figures.log",
@@ -53,11 +55,13 @@ rule variants_figure:
         histories=training_files("history"),
         code=code("variants_figure"),
     output:
-        report(
-            "report/figures/variants.svg",
-            caption="../report/variants.rst",
-            category="Experimentos",
-            labels={"figura": "escalado"},
+        **with_print(
+            variants=report(
+                "report/figures/variants.svg",
+                caption="../report/variants.rst",
+                category="Experimentos",
+                labels={"figura": "escalado"},
+            ),
         ),
     log:
         "logs/train/variants_figure.log",

@@ -62,11 +62,13 @@ rule fair_comparison_figure:
         comparison=rules.fair_comparison.output[0],
         code=code("fair_comparison_figure"),
     output:
-        report(
-            "report/figures/fair_comparison.svg",
-            caption="../report/fair_comparison.rst",
-            category="Experimentos",
-            labels={"figura": "comparación justa"},
+        **with_print(
+            fair_comparison=report(
+                "report/figures/fair_comparison.svg",
+                caption="../report/fair_comparison.rst",
+                category="Experimentos",
+                labels={"figura": "comparación justa"},
+            ),
         ),
     log:
         "logs/tuning/fair_comparison_figure.log",

@@ -2,6 +2,7 @@
 drawn up to its last finite iterate, and its title says where it diverged)."""
 
 from optireport.figures import gd_plots
+from optireport.figures.style import layouts
 from optireport.store import atomic
 from optireport.store.joblog import redirect_to_log
 from optireport.text import formats
@@ -15,10 +16,12 @@ titles = [
     + (f"\ndiverge en el paso {run['diverged_at']}" if run["diverged_at"] is not None else "")
     for index, run in enumerate(runs, start=1)
 ]
-gd_plots.plot_runs(
-    runs,
-    titles,
-    snakemake.output[0],
-    x_range=snakemake.params.x_range,
-    y_range=snakemake.params.y_range,
-)
+for layout, path in layouts(snakemake.output, "gd_runs"):
+    gd_plots.plot_runs(
+        runs,
+        titles,
+        path,
+        x_range=snakemake.params.x_range,
+        y_range=snakemake.params.y_range,
+        layout=layout,
+    )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from optireport.figures import invitation_plots
 from optireport.figures import style as figure_style
+from optireport.figures.style import layouts
 from optireport.store import atomic, history
 from optireport.store.joblog import redirect_to_log
 
@@ -25,9 +26,17 @@ def line(name, label):
     return {"label": label, "color": colors[configuration["optimizer"]], "histories": histories}
 
 
+def draw(name, plot, *args):
+    """The figure ``name`` drawn by ``plot(*args, path, layout=...)``, for screen and print."""
+    for layout, path in layouts(output, name):
+        plot(*args, path, layout=layout)
+
+
 # One figure per experiment switched on (the rule's outputs are exactly those).
 if result["batch_size"] is not None:
-    invitation_plots.plot_configurations(
+    draw(
+        "batch_size",
+        invitation_plots.plot_configurations,
         [
             {
                 "title": optimizer,
@@ -38,12 +47,13 @@ if result["batch_size"] is not None:
             }
             for optimizer, found in result["batch_size"].items()
         ],
-        output.batch_size,
     )
 if result["momentum"] is not None:
     roles = result["momentum"]["configurations"]
     beta = result["momentum"]["momentum"]
-    invitation_plots.plot_configurations(
+    draw(
+        "momentum",
+        invitation_plots.plot_configurations,
         [
             {
                 "title": None,
@@ -54,14 +64,15 @@ if result["momentum"] is not None:
                 ],
             }
         ],
-        output.momentum,
     )
 if result["adadelta"] is not None:
     roles = result["adadelta"]["configurations"]
     configured_rate = params.configured_rates[
         result["configurations"][roles["configured"]]["optimizer"]
     ]
-    invitation_plots.plot_configurations(
+    draw(
+        "adadelta",
+        invitation_plots.plot_configurations,
         [
             {
                 "title": None,
@@ -71,7 +82,6 @@ if result["adadelta"] is not None:
                 ],
             }
         ],
-        output.adadelta,
     )
 if result["early_stopping"] is not None:
     histories = {}
@@ -86,11 +96,12 @@ if result["early_stopping"] is not None:
     }
     styles = figure_style.VARIANT_STYLES
     present = {variant for by_variant in histories.values() for variant in by_variant}
-    invitation_plots.plot_early_stopping(
+    draw(
+        "early_stopping",
+        invitation_plots.plot_early_stopping,
         histories,
         stops,
         colors,
         {variant: style for variant, style in styles.items() if variant in present},
         params.variant_cells,
-        output.early_stopping,
     )

@@ -1,6 +1,7 @@
 """Rule predictions_figure: predicted digits of a collapsed run beside a healthy one."""
 
 from optireport.figures import plots
+from optireport.figures.style import layouts
 from optireport.store import atomic
 from optireport.store.joblog import redirect_to_log
 from optireport.text import formats
@@ -28,4 +29,5 @@ panels = [
     for run in (example["collapsed"], example["healthy"])
     if run is not None
 ]
-plots.plot_predictions(panels, example["collapsed"]["label_counts"], snakemake.output[0])
+for layout, path in layouts(snakemake.output, "predictions"):
+    plots.plot_predictions(panels, example["collapsed"]["label_counts"], path, layout)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from optireport.figures import plots
+from optireport.figures.style import layouts
 from optireport.store import atomic
 from optireport.store.joblog import redirect_to_log
 
@@ -17,4 +18,5 @@ atomic.write_text(snakemake.output.dot, dot)
 
 labels = dict(re.findall(r'^\s*(\d+)\[label = "([^"]+)"', dot, flags=re.M))
 edges = [(labels[a], labels[b]) for a, b in re.findall(r"^\s*(\d+) -> (\d+)", dot, flags=re.M)]
-plots.plot_rule_graph(edges, list(labels.values()), snakemake.output.svg)
+for layout, path in layouts(snakemake.output, "svg"):
+    plots.plot_rule_graph(edges, list(labels.values()), path, layout)

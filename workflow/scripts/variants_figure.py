@@ -1,6 +1,7 @@
 """Rule variants_figure: validation accuracy with raw and with scaled pixels."""
 
 from optireport.figures import plots
+from optireport.figures.style import layouts
 from optireport.store import history
 from optireport.store.joblog import redirect_to_log
 
@@ -11,4 +12,5 @@ for path, (optimizer, variant, _) in zip(
     snakemake.input.histories, snakemake.params.jobs, strict=True
 ):
     histories.setdefault(optimizer, {}).setdefault(variant, []).append(history.columns(path))
-plots.plot_variants(histories, snakemake.params.variant_names, snakemake.output[0])
+for layout, path in layouts(snakemake.output, "variants"):
+    plots.plot_variants(histories, snakemake.params.variant_names, path, layout)

@@ -8,12 +8,13 @@ import numpy as np
 
 from optireport.descent.gd import objective
 from optireport.figures import style as figure_style
-from optireport.figures.style import plt
+from optireport.figures.style import SCREEN, Layout, plt
 from optireport.store import atomic
 
-FIGSIZE = (figure_style.FIGURE_WIDTH_IN, 3.1)
-# The methods' figure: the paths on the curve above J(x_t) per iteration, and the legend.
-METHODS_FIGSIZE = (figure_style.FIGURE_WIDTH_IN, 5.9)
+# Heights on screen: the curve, and the methods' figure (the paths on the curve above J(x_t)
+# per iteration, and the legend).
+CURVE_HEIGHT_IN = 3.1
+METHODS_HEIGHT_IN = 5.9
 X_RANGE = (-2.5, 2.5)
 Y_RANGE = (-3.0, 3.0)
 
@@ -37,10 +38,11 @@ def read_methods(path) -> tuple[dict[str, dict], tuple[float, float]]:
     return {m["method"]: m for m in result["methods"]}, (best["x"], best["J"])
 
 
-def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
+def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE, layout: Layout = SCREEN) -> Path:
     """Plot the objective J(x) = x·sin(x²)."""
     with mpl.rc_context(figure_style.COMPACT_RC):
-        fig = plt.figure(figsize=FIGSIZE, layout="constrained")
+        figsize = (layout.width_in, CURVE_HEIGHT_IN * layout.height)
+        fig = plt.figure(figsize=figsize, layout="constrained")
         ax = fig.subplots()
         _draw_curve(ax, x_range, y_range, label=r"$J(x) = x\,\sin(x^2)$")
         ax.set_title("Función objetivo")
@@ -48,19 +50,23 @@ def plot_curve(path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
         return figure_style.save(fig, path)
 
 
-def plot_runs(runs: list[dict], titles: list[str], path, x_range=X_RANGE, y_range=Y_RANGE) -> Path:
+def plot_runs(
+    runs: list[dict],
+    titles: list[str],
+    path,
+    x_range=X_RANGE,
+    y_range=Y_RANGE,
+    layout: Layout = SCREEN,
+) -> Path:
     """Every plain gradient-descent run on one grid: the curve, the iterates, start and end.
 
-    The iterates take the colour of SGD (plain gradient descent) from the palette; two panels
-    a row, and with an odd number of runs the spare cell holds the legend.
+    The iterates take the colour of SGD (plain gradient descent) from the palette;
+    ``layout.panel_columns`` panels a row, and a spare cell holds the legend.
     """
-    columns = min(figure_style.PANEL_COLUMNS, len(runs))
-    rows = -(-len(runs) // columns)
+    rows, columns = figure_style.rows_and_columns(len(runs), layout.panel_columns)
     color = figure_style.colors(["gd"])["gd"]
     with mpl.rc_context(figure_style.COMPACT_RC):
-        fig = plt.figure(
-            figsize=(figure_style.FIGURE_WIDTH_IN, 1.95 * rows + 0.2), layout="constrained"
-        )
+        fig = plt.figure(figsize=(layout.width_in, 1.95 * rows + 0.2), layout="constrained")
         axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, sharey=True)).ravel()
         for ax, run, title in zip(axes, runs, titles, strict=False):
             x, j = run["x"], run["J"]
@@ -116,8 +122,10 @@ def plot_methods(
     global_min: tuple[float, float],
     x_range=X_RANGE,
     y_range=Y_RANGE,
+    layout: Layout = SCREEN,
 ) -> Path:
-    """Compare methods: paths on the curve (top) and J(x_t) per iteration (bottom).
+    """Compare methods: paths on the curve (top, or left with the wide layout) and J(x_t) per
+    iteration (bottom, or right).
 
     ``names`` are the methods' display names (``labels.METHOD_NAMES``, passed by the rule).
     """
@@ -125,8 +133,9 @@ def plot_methods(
     pad = 0.02 * (x_hi - x_lo)
     colors = figure_style.colors(trajectories)
     with mpl.rc_context(figure_style.COMPACT_RC):
-        fig = plt.figure(figsize=METHODS_FIGSIZE, layout="constrained")
-        left, right = fig.subplots(2, 1)
+        figsize = (layout.width_in, METHODS_HEIGHT_IN * layout.height)
+        fig = plt.figure(figsize=figsize, layout="constrained")
+        left, right = fig.subplots(*figure_style.rows_and_columns(2, layout.wide_columns))
         _draw_curve(left, (x_lo - pad, x_hi + pad), y_range, label="J(x)")
         if (x_lo, x_hi) != tuple(x_range):
             # Paths that leave the studied interval widen the axis: shade what lies outside.
@@ -151,7 +160,7 @@ def plot_methods(
         )
         left.plot([], [], "s", color=figure_style.REFERENCE, markersize=5, label="posición final")
         left.set_title("Trayectorias sobre la curva")
-        left.legend(loc="lower center", ncols=3)
+        left.legend(loc="lower center", ncols=3 // layout.wide_columns)
         right.axhline(global_min[1], color=figure_style.MARKER, linestyle="--", linewidth=1)
         right.text(
             0.02,
@@ -167,7 +176,11 @@ def plot_methods(
         right.set_ylabel(r"$J(x_t)$")
         right.set_title("Valor de la función por iteración")
         right.grid(True, which="both", alpha=0.3)
-        fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncols=3)
+        fig.legend(
+            *right.get_legend_handles_labels(),
+            loc="outside lower center",
+            ncols=layout.per_row(3),
+        )
         return figure_style.save(fig, path)
 
 
@@ -186,7 +199,7 @@ def animate_methods(
     steps = np.unique(np.geomspace(1, length, frames).astype(int)) - 1
     colors = figure_style.colors(trajectories)
     with mpl.rc_context(figure_style.COMPACT_RC):
-        fig = plt.figure(figsize=(figure_style.FIGURE_WIDTH_IN, 3.8), layout="constrained")
+        fig = plt.figure(figsize=(SCREEN.width_in, 3.8), layout="constrained")
         ax = fig.subplots()
         _draw_curve(ax, x_range, y_range)
         points = {

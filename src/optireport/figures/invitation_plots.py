@@ -9,7 +9,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from optireport.figures import style as figure_style
-from optireport.figures.style import plt
+from optireport.figures.style import SCREEN, Layout, plt
 
 # Within one optimizer's colour, configurations differ by line style (then marker).
 STYLES = ("-", "--", ":", "-.")
@@ -27,18 +27,20 @@ def _median_band(ax, histories: Sequence[Mapping[str, np.ndarray]], metric, colo
         ax.fill_between(epochs, stack.min(axis=0), stack.max(axis=0), color=color, alpha=0.12, lw=0)
 
 
-def plot_configurations(panels: Sequence[dict], path, ylabel="Exactitud de validación") -> None:
-    """Validation accuracy per epoch, one panel per entry of ``panels``, two a row.
+def plot_configurations(
+    panels: Sequence[dict], path, ylabel="Exactitud de validación", layout: Layout = SCREEN
+) -> None:
+    """Validation accuracy per epoch, one panel per entry of ``panels``, ``layout.panel_columns``
+    a row.
 
     Each panel is ``{"title": str, "lines": [{"label", "color", "histories"}]}``; the lines of a
     panel take the line styles in order.
     """
-    columns = min(figure_style.PANEL_COLUMNS, len(panels))
-    rows = -(-len(panels) // columns)
+    rows, columns = figure_style.rows_and_columns(len(panels), layout.panel_columns)
     fig, axes = plt.subplots(
         rows,
         columns,
-        figsize=(figure_style.FIGURE_WIDTH_IN, (3.2 if columns > 1 else 2.8) * rows),
+        figsize=(layout.width_in, (3.2 if columns > 1 else 2.8) * rows * layout.height),
         sharey=True,
         squeeze=False,
         layout="constrained",
@@ -78,6 +80,7 @@ def plot_early_stopping(
     variant_styles: Mapping[str, str],
     variant_labels: Mapping[str, str],
     path,
+    layout: Layout = SCREEN,
 ) -> None:
     """Validation loss per epoch of every main training, one panel per optimizer.
 
@@ -87,7 +90,7 @@ def plot_early_stopping(
     """
     names = list(histories)
     fig, axes = figure_style.panel_grid(
-        len(names), row_height=1.75, extra_height=0.3, layout="constrained"
+        len(names), row_height=1.75, extra_height=0.3, layout=layout
     )
     for ax, name in zip(axes.flat, names, strict=False):
         finite = []
@@ -123,5 +126,5 @@ def plot_early_stopping(
         Line2D([], [], color="black", marker="o", ls="", label="pesos restaurados"),
         Line2D([], [], color="black", marker="x", ls="", label="parada"),
     ]
-    figure_style.legend_in_spare_or_below(fig, axes, len(names), handles, ncols=3)
+    figure_style.legend_in_spare_or_below(fig, axes, len(names), handles, ncols=layout.per_row(3))
     figure_style.save(fig, path)

@@ -9,12 +9,14 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from optireport.figures import style as figure_style
-from optireport.figures.style import legend_below, plt
+from optireport.figures.style import SCREEN, Layout, legend_below, plt
 
 
-def plot_digits(x: np.ndarray, y: np.ndarray, path) -> None:
-    """The first training image of each digit, 0 to 9, on a 2x5 grid."""
-    fig, axes = plt.subplots(2, 5, figsize=(figure_style.FIGURE_WIDTH_IN, 2.4))
+def plot_digits(x: np.ndarray, y: np.ndarray, path, layout: Layout = SCREEN) -> None:
+    """The first training image of each digit, 0 to 9: five a row, ten with the wide layout."""
+    rows, columns = figure_style.rows_and_columns(10, 5 * layout.wide_columns)
+    height = rows * (layout.width_in / columns + 0.24)  # a square image and its title
+    fig, axes = plt.subplots(rows, columns, figsize=(layout.width_in, height))
     for digit, ax in enumerate(axes.flat):
         ax.imshow(x[np.flatnonzero(y == digit)[0]], cmap="Greys", interpolation="nearest")
         ax.set_title(str(digit))
@@ -37,7 +39,11 @@ def _band(ax, epochs, runs: Sequence[np.ndarray], color, style, label) -> np.nda
 
 
 def plot_curves(
-    histories: Mapping[str, Sequence[dict[str, np.ndarray]]], path, metric: str, ylabel: str
+    histories: Mapping[str, Sequence[dict[str, np.ndarray]]],
+    path,
+    metric: str,
+    ylabel: str,
+    layout: Layout = SCREEN,
 ) -> None:
     """Training (solid) and validation (dashed) ``metric`` per optimizer, median and range.
 
@@ -47,7 +53,7 @@ def plot_curves(
     epoch where each optimizer's median validation loss is lowest, so that its later rise
     (overfitting) stands out.
     """
-    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, 4.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(layout.width_in, 4.4 * layout.height), layout="constrained")
     colors = figure_style.colors(histories)
     handles = []
     lowest, final = [], []
@@ -98,7 +104,7 @@ def plot_curves(
                 label="mínimo de validación",
             )
         )
-    legend_below(fig, handles, ncols=3)
+    legend_below(fig, handles, ncols=layout.per_row(3))
     figure_style.save(fig, path)
 
 
@@ -106,12 +112,13 @@ def plot_variants(
     histories: Mapping[str, Mapping[str, Sequence[dict[str, np.ndarray]]]],
     labels: Mapping[str, str],
     path,
+    layout: Layout = SCREEN,
 ) -> None:
     """Validation accuracy per optimizer, one panel each (its colour), one line style per input."""
     names = list(histories)
     colors = figure_style.colors(names)
     fig, axes = figure_style.panel_grid(
-        len(names), row_height=1.75, extra_height=0.3, sharey=True, layout="constrained"
+        len(names), row_height=1.75, extra_height=0.3, layout=layout, sharey=True
     )
     variants = []
     for ax, name in zip(axes.flat, names, strict=False):
@@ -130,20 +137,24 @@ def plot_variants(
         )
         for v in dict.fromkeys(variants)
     ]
-    figure_style.legend_in_spare_or_below(fig, axes, len(names), handles, ncols=2)
+    figure_style.legend_in_spare_or_below(fig, axes, len(names), handles, ncols=layout.per_row(2))
     figure_style.save(fig, path)
 
 
-def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path) -> None:
-    """How often each digit is predicted on the test set, one panel per run, stacked.
+def plot_predictions(
+    panels: Sequence[Mapping], true_counts: Sequence[int], path, layout: Layout = SCREEN
+) -> None:
+    """How often each digit is predicted on the test set, one panel per run: stacked, or side
+    by side with the wide layout.
 
     Each panel is ``{"title", "optimizer", "counts"}``; ``colors`` come from the palette, and
     the grey outline is how often each digit really occurs.
     """
+    rows, columns = figure_style.rows_and_columns(len(panels), layout.wide_columns)
     fig, axes = plt.subplots(
-        len(panels),
-        1,
-        figsize=(figure_style.FIGURE_WIDTH_IN, 1.95 * len(panels) + 0.5),
+        rows,
+        columns,
+        figsize=(layout.width_in, 1.95 * rows + 0.5),
         sharex=True,
         sharey=True,
         squeeze=False,
@@ -152,7 +163,7 @@ def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path
     colors = figure_style.colors(dict.fromkeys(p["optimizer"] for p in panels))
     digits = np.arange(10)
     total = max(sum(true_counts), 1)
-    for ax, panel in zip(axes[:, 0], panels, strict=True):
+    for ax, panel in zip(axes.flat, panels, strict=True):
         counts = np.asarray(panel["counts"], dtype=float)
         ax.bar(digits, counts / max(counts.sum(), 1), color=colors[panel["optimizer"]], width=0.7)
         ax.step(
@@ -165,7 +176,8 @@ def plot_predictions(panels: Sequence[Mapping], true_counts: Sequence[int], path
         ax.set_title(panel["title"], fontsize=figure_style.TEXT_PT)
         ax.set_xticks(digits)
         ax.set_ylim(0, 1.05)
-    axes[-1][0].set_xlabel("Dígito predicho")
+    for ax in axes[-1]:
+        ax.set_xlabel("Dígito predicho")
     fig.supylabel("Proporción de imágenes de prueba", fontsize=plt.rcParams["axes.labelsize"])
     handles = [
         Line2D([], [], color=figure_style.REFERENCE, lw=1.2, label="proporción real de cada dígito")
@@ -179,12 +191,13 @@ def plot_lr_grid(
     defaults: Mapping[str, float],
     path,
     epochs: int,
+    layout: Layout = SCREEN,
 ) -> None:
     """Final validation accuracy against learning rate (log axis), one line per optimizer.
 
     A dotted vertical line in the optimizer's colour marks its configured rate.
     """
-    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, 3.9), layout="constrained")
+    fig, ax = plt.subplots(figsize=(layout.width_in, 3.9 * layout.height), layout="constrained")
     colors = figure_style.colors(points)
     for name, pairs in points.items():
         rates, accuracies = zip(*sorted(pairs), strict=True)
@@ -196,7 +209,7 @@ def plot_lr_grid(
     ax.set_ylabel(f"Exactitud de validación\ntras {epochs} época{'' if epochs == 1 else 's'}")
     handles, _ = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color=figure_style.REFERENCE, ls=":", label="tasa configurada"))
-    legend_below(fig, handles, ncols=3)
+    legend_below(fig, handles, ncols=layout.per_row(3))
     figure_style.save(fig, path)
 
 
@@ -213,7 +226,9 @@ def wrap_rule_name(name: str, limit: int = 12) -> str:
 RULES_PER_ROW = 5
 
 
-def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path) -> None:
+def plot_rule_graph(
+    edges: Sequence[tuple[str, str]], nodes: Sequence[str], path, layout: Layout = SCREEN
+) -> None:
     """The workflow's rule graph drawn in layers (sources on top), without Graphviz.
 
     A layer of more than ``RULES_PER_ROW`` rules takes two or more rows, closer together than
@@ -241,7 +256,7 @@ def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path
             y += 0.5 if index < count - 1 else 0.72
     width = max(len(row) for _, row in rows)
     height = rows[-1][0] + 0.5
-    fig, ax = plt.subplots(figsize=(figure_style.FIGURE_WIDTH_IN, height))
+    fig, ax = plt.subplots(figsize=(layout.width_in, height))
     fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
     position = {}
     for y, row in rows:
@@ -273,7 +288,9 @@ def plot_rule_graph(edges: Sequence[tuple[str, str]], nodes: Sequence[str], path
     figure_style.save(fig, path)
 
 
-def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, str], path) -> None:
+def plot_fair_comparison(
+    rows: Sequence[Mapping], variant_labels: Mapping[str, str], path, layout: Layout = SCREEN
+) -> None:
     """Test accuracy at the configured and at the tuned rate: median (marker) and seed range.
 
     One column per input variant; the top row spans 0 to 1, the bottom row zooms into the
@@ -297,7 +314,7 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
     fig, axes = plt.subplots(
         2,
         len(variants),
-        figsize=(figure_style.FIGURE_WIDTH_IN, 5.4),
+        figsize=(layout.width_in, 5.4 * layout.height),
         squeeze=False,
         sharex=True,
         layout="constrained",
@@ -347,8 +364,11 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
             else:
                 ax.set_ylim(zoom_low, zoom_high)
         axes[0, column].axhspan(zoom_low, zoom_high, color="0.85", alpha=0.4, lw=0)
-    axes[0, 0].set_ylabel("Exactitud en prueba")
-    axes[1, 0].set_ylabel("Detalle de la zona sombreada")
+    # Each y label fits its row: the shorter rows of a less tall layout take it in two lines.
+    for ax, label in zip(
+        axes[:, 0], ("Exactitud en prueba", "Detalle de la zona sombreada"), strict=True
+    ):
+        ax.set_ylabel(label if layout.height >= 1 else figure_style.balanced_lines(label, 12))
     handles = [
         Line2D(
             [],
@@ -362,5 +382,5 @@ def plot_fair_comparison(rows: Sequence[Mapping], variant_labels: Mapping[str, s
         Line2D([], [], marker="o", ls="", color="0.3", label="tasa ajustada"),
         Line2D([], [], color="0.3", lw=1.4, label="rango de las semillas"),
     ]
-    legend_below(fig, handles, ncols=2)
+    legend_below(fig, handles, ncols=layout.per_row(2))
     figure_style.save(fig, path)

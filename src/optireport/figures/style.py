@@ -12,7 +12,8 @@ such as the curve J(x), are grey: no optimizer is grey.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -73,17 +74,44 @@ SPLIT_STYLES = {"train": "-", "val": "--"}
 # squeeze every other curve into the bottom of the chart.
 LOSS_CEILING = 1.25 * math.log(10)
 
-# Figure width and text sizes, chosen for three screens:
-# - a phone 390 px wide: the text column is 390 - 2 × 16 px = 358 px (styles.css) and a wider
-#   figure is scaled down to it, so text of F pt in a figure W in wide is F × 358 / (72 W) px
-#   on screen: 9 pt in 4.8 in (4.9 in saved, with the padding) is 9.1 px, the minimum legible.
-# - a desktop: the HTML shows an SVG at its natural size (1 pt = 96/72 px) when it is narrower
-#   than the column (48rem = 768 px), so 9 pt is 12 px; a 4.8 in figure is 461 px wide.
-# - the PDF: A4 less 2 × 2 cm margins is 6.69 in of text; figures sit at natural size,
-#   centred, their smallest text 9 pt beside the body's 10 pt.
-# Figures with several panels side by side put at most two in a row, and stack the rest.
-FIGURE_WIDTH_IN = 4.8
-PANEL_COLUMNS = 2
+# Two layouts of every figure, the same content and text sizes in pt:
+# - SCREEN, for the HTML, chosen for two screens:
+#   - a phone 390 px wide: the text column is 390 - 2 × 16 px = 358 px (styles.css) and a wider
+#     figure is scaled down to it, so text of F pt in a figure W in wide is F × 358 / (72 W) px
+#     on screen: 9 pt in 4.8 in (4.9 in saved, with the padding) is 9.1 px, the minimum legible.
+#   - a desktop: the HTML shows an SVG at its natural size (1 pt = 96/72 px) when it is narrower
+#     than the column (48rem = 768 px), so 9 pt is 12 px; a 4.8 in figure is 461 px wide.
+#   Panels side by side: at most two in a row, the rest stacked; a chart that needs the width
+#   (gd_methods' two charts, the predictions' bars) takes a row of its own.
+# - PRINT, for the PDF (report/figures/print/, put in by report/print-figures.lua): A4 less
+#   2 × 2 cm margins is 6.69 in of text; a figure sits at its natural size, so its smallest text
+#   stays 9 pt beside the body's 10 pt. Up to three panels a row, two wide charts side by side,
+#   and single charts wider and less tall: the PDF is shorter.
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A figure's width, how many panels share a row, and how tall a single chart is.
+
+    ``panel_columns``: small panels (one per optimizer, run or experiment) a row;
+    ``wide_columns``: charts that need the width a row; ``height``: the height of a figure whose
+    height does not come from its rows of panels, as a fraction of the screen's.
+    """
+
+    width_in: float
+    panel_columns: int
+    wide_columns: int
+    height: float
+
+    def per_row(self, on_screen: int) -> int:
+        """How many items (such as legend entries) fit a row when ``on_screen`` fit a screen
+        row: as many more as the figure is wider."""
+        return max(1, round(on_screen * self.width_in / SCREEN_WIDTH_IN))
+
+
+SCREEN_WIDTH_IN = 4.8
+SCREEN = Layout(width_in=SCREEN_WIDTH_IN, panel_columns=2, wide_columns=1, height=1.0)
+PRINT = Layout(width_in=6.5, panel_columns=3, wide_columns=2, height=0.62)
 LEGEND_FONTSIZE = TEXT_PT
 HTML_WIDTH_PX = 768
 MIN_LEGEND_PX = 11
@@ -169,21 +197,34 @@ def balanced_lines(text: str, limit: int) -> str:
     return "\n".join(lines)
 
 
-def panel_grid(count: int, row_height: float, extra_height: float, **subplots):
-    """A grid of ``count`` panels, ``PANEL_COLUMNS`` a row, the report's width: (fig, axes).
+def rows_and_columns(count: int, columns: int) -> tuple[int, int]:
+    """The rows and columns of a grid of ``count`` panels, at most ``columns`` a row."""
+    columns = min(columns, count)
+    return -(-count // columns), columns
+
+
+def panel_grid(count: int, row_height: float, extra_height: float, layout: Layout, **subplots):
+    """A grid of ``count`` panels, ``layout.panel_columns`` a row, at its width, with the
+    constrained layout: (fig, axes).
 
     ``axes`` is 2-D; ``label_panels`` hides the spare cells and labels the outer axes.
     """
-    columns = min(PANEL_COLUMNS, count)
-    rows = -(-count // columns)
+    rows, columns = rows_and_columns(count, layout.panel_columns)
     return plt.subplots(
         rows,
         columns,
-        figsize=(FIGURE_WIDTH_IN, row_height * rows + extra_height),
+        figsize=(layout.width_in, row_height * rows + extra_height),
         sharex=True,
         squeeze=False,
+        layout="constrained",
         **subplots,
     )
+
+
+def layouts(output: Mapping[str, str], name: str) -> list[tuple[Layout, str]]:
+    """(layout, path) of the figure ``name`` among a figure rule's ``output``: the screen one,
+    ``name``, and the print one, ``name_print`` (workflow/rules/common.smk, with_print)."""
+    return [(SCREEN, output[name]), (PRINT, output[f"{name}_print"])]
 
 
 def label_panels(axes, count: int, xlabel: str, ylabel: str) -> None:

@@ -37,6 +37,7 @@ QUARTO_FILES = (
     "pdf-metadata.lua",
     "fold.lua",
     "tables.lua",
+    "print-figures.lua",
 )
 MIN_QUARTO_VERSION = (1, 4)
 
