@@ -409,7 +409,7 @@ def test_fair_comparison_tables_match_the_summary(summary: dict, page: HtmlDocum
         "worse": "empeora con claridad",
         "unclear": "sin diferencia clara",
         "too_few": "las semillas no permiten decirlo",
-        "same_runs": "misma tasa: mismos entrenamientos",
+        "same_runs": "misma tasa",
         "missing": "sin datos",
     }
     # Each verdict, then the collapsed or diverged runs behind it, if any, in parentheses.
