@@ -277,6 +277,16 @@ def test_every_section_heading_is_in_the_html_and_the_pdf(
         assert squeezed.count(squeeze(chapter)) >= 2, chapter
 
 
+def test_the_pdf_fits_in_16_pages_with_the_findings_first(pdf) -> None:
+    """The course report's length limit: the story in at most 16 pages, «Lo esencial» on the
+    first two, no configuration dump (that lives in the annex)."""
+    assert len(pdf.pages) <= 16, len(pdf.pages)
+    first_pages = normalize(" ".join(page.extract_text() for page in pdf.pages[:2]))
+    assert "Lo esencial" in first_pages
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "optimizers:" not in text and "lr_grid:" not in text
+
+
 def test_every_figure_is_embedded_in_the_html(
     built_report: BuiltReport, qmd: str, html: str, page: HtmlDocument
 ) -> None:
