@@ -329,20 +329,5 @@ CAPTIONS = sorted(
     if path.name != "workflow.rst"
 )
 
-# The renderers' settings and house style (report/_quarto.yml explains who reads what).
-RENDER_SETTINGS = [
-    f"report/{name}"
-    for name in (
-        "_quarto.yml",
-        "pandoc.yaml",
-        "pandoc-html.yaml",
-        "pandoc-typst.yaml",
-        "quarto-stand-in.lua",
-        "pdf-metadata.lua",
-        "fold.lua",
-        "tables.lua",
-        "print-figures.lua",
-        "style.typ",
-        "styles.css",
-    )
-]
+# The renderers' settings and house style (optireport.report.render holds the list).
+RENDER_SETTINGS = [f"report/{name}" for name in renderers.SETTINGS_FILES]

@@ -39,6 +39,10 @@ QUARTO_FILES = (
     "tables.lua",
     "print-figures.lua",
 )
+# The settings and house style of both renderers (_quarto.yml says who reads what): the render
+# rule takes them all as inputs.
+PANDOC_FILES = ("pandoc.yaml", "pandoc-html.yaml", "pandoc-typst.yaml", "quarto-stand-in.lua")
+SETTINGS_FILES = QUARTO_FILES + PANDOC_FILES
 MIN_QUARTO_VERSION = (1, 4)
 
 QUARTO_INSTALL_HINT = (
