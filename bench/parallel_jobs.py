@@ -18,23 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-
-def worker(data: str, epochs: int, out_dir: Path) -> None:
-    from optireport.training import data as data_module
-    from optireport.training import trainer as training
-
-    arrays = data_module.load_subset(data, None, None)
-    training.train_group(
-        **arrays,
-        runs=[(1, out_dir)],
-        optimizer_class="Adam",
-        optimizer_args={"learning_rate": 0.001},
-        epochs=epochs,
-        batch_size=50,
-        validation_split=0.3,
-        threads=1,
-        variant="raw",
-    )
+from group_speed import worker  # bench/ is the script's folder, so first on sys.path
 
 
 def steady_seconds(history: Path) -> float:
@@ -52,7 +36,8 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.data, args.epochs, Path(args.worker))
+        # The same training job as group_speed.py's, as a group of one model.
+        worker(args.data, args.epochs, [(1, args.worker)])
         return
 
     print(f"CPUs: {cpus}; Adam, raw input, batch 50, {args.epochs} epochs per job")

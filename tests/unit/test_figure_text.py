@@ -142,44 +142,36 @@ def draw_every_figure(directory: Path, layout=figure_style.SCREEN) -> dict[str, 
         color = figure_style.colors(OPTIMIZERS)[name]
         return {"label": label, "color": color, "histories": [_history(start=start)] * 2}
 
-    invitation_plots.plot_configurations(
-        [
-            {
-                "title": name,
-                "lines": [line(name, f"lotes de {size}", 0.3) for size in (10, 50, 250)],
-            }
+    # The three figures of the invitation's trainings: panel title and (optimizer, label,
+    # starting accuracy) of each line.
+    experiments = {
+        "batch_size": {
+            name: [(name, f"lotes de {size}", 0.3) for size in (10, 50, 250)]
             for name in ("SGD", "Adam")
-        ],
-        path("batch_size"),
-        layout=layout,
-    )
-    invitation_plots.plot_configurations(
-        [
-            {
-                "title": None,
-                "lines": [
-                    line("SGD", "sin momento", 0.3),
-                    line("SGD", "momento clásico (0.9)", 0.5),
-                    line("SGD", "momento de Nesterov (0.9)", 0.6),
-                ],
-            }
-        ],
-        path("momentum"),
-        layout=layout,
-    )
-    invitation_plots.plot_configurations(
-        [
-            {
-                "title": None,
-                "lines": [
-                    line("Adadelta", "tasa configurada (0.001)", 0.2),
-                    line("Adadelta", "tasa del artículo (1.0)", 0.6),
-                ],
-            }
-        ],
-        path("adadelta"),
-        layout=layout,
-    )
+        },
+        "momentum": {
+            None: [
+                ("SGD", "sin momento", 0.3),
+                ("SGD", "momento clásico (0.9)", 0.5),
+                ("SGD", "momento de Nesterov (0.9)", 0.6),
+            ]
+        },
+        "adadelta": {
+            None: [
+                ("Adadelta", "tasa configurada (0.001)", 0.2),
+                ("Adadelta", "tasa del artículo (1.0)", 0.6),
+            ]
+        },
+    }
+    for figure, panels in experiments.items():
+        invitation_plots.plot_configurations(
+            [
+                {"title": title, "lines": [line(*spec) for spec in lines]}
+                for title, lines in panels.items()
+            ],
+            path(figure),
+            layout=layout,
+        )
     stops = {
         (name, variant, seed): {"best_epoch": 3, "stop_epoch": 5 if seed else None}
         for name in OPTIMIZERS

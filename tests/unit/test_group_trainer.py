@@ -145,10 +145,9 @@ class Interrupted(Exception):
     pass
 
 
-def test_members_one_commit_apart_resume_from_their_common_epoch(tmp_path, monkeypatch):
-    """A kill between two members' commits: both resume from the older one, exactly."""
-    runs = [(0, tmp_path / "run0"), (1, tmp_path / "run1")]
-    references = run_group([(seed, tmp_path / f"reference{seed}") for seed, _ in runs])
+def interrupt_at_epoch_3(monkeypatch, runs, **settings) -> None:
+    """Train ``runs`` as a group and stop it, as a kill would, once a member has finished
+    epoch 3 (before it is printed and committed)."""
     print_epoch = training._print_epoch
 
     def stop(member, total):
@@ -158,8 +157,15 @@ def test_members_one_commit_apart_resume_from_their_common_epoch(tmp_path, monke
 
     monkeypatch.setattr(training, "_print_epoch", stop)
     with pytest.raises(Interrupted):
-        run_group(runs)
+        run_group(runs, **settings)
     monkeypatch.undo()
+
+
+def test_members_one_commit_apart_resume_from_their_common_epoch(tmp_path, monkeypatch):
+    """A kill between two members' commits: both resume from the older one, exactly."""
+    runs = [(0, tmp_path / "run0"), (1, tmp_path / "run1")]
+    references = run_group([(seed, tmp_path / f"reference{seed}") for seed, _ in runs])
+    interrupt_at_epoch_3(monkeypatch, runs)
     for path in (tmp_path / "run1" / "backup").glob("epoch-0002.*"):
         path.unlink()
     # run1 has only epoch 1: run0 goes back to its commit of epoch 1 too.
@@ -174,17 +180,7 @@ def test_resumed_group_with_a_diverged_model_equals_an_uninterrupted_one(tmp_pat
     settings = dict(optimizer_class="SGD", optimizer_args={}, variant="raw", epochs=4)
     runs = [(0, tmp_path / "high", 1e6), (0, tmp_path / "low", 1e-4)]
     references = run_group([(s, tmp_path / f"ref-{d.name}", r) for s, d, r in runs], **settings)
-    print_epoch = training._print_epoch
-
-    def stop(member, total):
-        if member.rows[-1]["epoch"] == 3:
-            raise Interrupted
-        print_epoch(member, total)
-
-    monkeypatch.setattr(training, "_print_epoch", stop)
-    with pytest.raises(Interrupted):
-        run_group(runs, **settings)
-    monkeypatch.undo()
+    interrupt_at_epoch_3(monkeypatch, runs, **settings)
     resumed = run_group(runs, **settings)
     assert [m["diverged"] for m in resumed] == [True, False]
     assert [m["resumed_from_epoch"] for m in resumed] == [2, 2]
