@@ -69,6 +69,27 @@ def assert_stopped_saying_why(proc, rule: str, log: str) -> None:
     assert f"El informe anterior ({', '.join(REPORT)}) sigue" in output
 
 
+def fails_keeping_the_report(root: Path, rule: str, log: str, before: dict[str, bytes]) -> None:
+    """The build stops at ``rule``, says why, and leaves the previous report as it was."""
+    assert_stopped_saying_why(build(root), rule, log)
+    assert report_bytes(root) == before
+
+
+def finishes_the_report(root: Path) -> None:
+    """Once repaired, the same command builds a report that matches the current state."""
+    fixed = build(root)
+    assert fixed.returncode == 0, describe_failure(fixed)
+    assert_report_matches_the_current_state(root)
+
+
+def break_script(root: Path, name: str, message: str):
+    """Make workflow/scripts/``name`` raise at its end; returns what puts it back."""
+    script = root / "workflow" / "scripts" / name
+    working = script.read_text(encoding="utf-8")
+    script.write_text(working + f'\nraise RuntimeError("{message}")\n', encoding="utf-8")
+    return lambda: script.write_text(working, encoding="utf-8")
+
+
 def strict_json(path: Path):
     """JSON that holds no NaN or Infinity (Python's reader would accept them silently)."""
 
@@ -108,44 +129,30 @@ def test_a_failed_summary_is_redone_and_the_report_never_mixes_states(workspace:
     shutil.copy2(damaged, original)
     damaged.write_bytes(original.read_bytes() + b"\xff\xfe")
 
-    first = build(workspace)
-    assert_stopped_saying_why(first, "summary", "logs/summary.log")
+    fails_keeping_the_report(workspace, "summary", "logs/summary.log", before)
     assert not (workspace / "results" / "summary.json").exists()
-    assert report_bytes(workspace) == before
 
     # The same command again: the summary is redone (not only the render), and fails again.
     assert {"summary", "document", "render", "edition"} <= planned(workspace)
-    second = build(workspace)
-    assert_stopped_saying_why(second, "summary", "logs/summary.log")
-    assert report_bytes(workspace) == before
+    fails_keeping_the_report(workspace, "summary", "logs/summary.log", before)
 
     shutil.copy2(original, damaged)
-    fixed = build(workspace)
-    assert fixed.returncode == 0, describe_failure(fixed)
-    assert_report_matches_the_current_state(workspace)
+    finishes_the_report(workspace)
 
 
 def test_a_failed_figure_is_redone_before_any_report_uses_it(workspace: Path) -> None:
     """The same sequence when the figure rule fails: the new text never meets an old figure."""
     before = report_bytes(workspace)
-    script = workspace / "workflow" / "scripts" / "gd_runs_figure.py"
-    working = script.read_text(encoding="utf-8")
-    script.write_text(working + '\nraise RuntimeError("figura rota")\n', encoding="utf-8")
+    repair = break_script(workspace, "gd_runs_figure.py", "figura rota")
 
-    first = build(workspace)
-    assert_stopped_saying_why(first, "gd_runs_figure", "logs/gd/runs_figure.log")
+    fails_keeping_the_report(workspace, "gd_runs_figure", "logs/gd/runs_figure.log", before)
     assert not (workspace / GD_RUNS_FIGURE).exists()
-    assert report_bytes(workspace) == before
 
     assert "gd_runs_figure" in planned(workspace)
-    second = build(workspace)
-    assert_stopped_saying_why(second, "gd_runs_figure", "logs/gd/runs_figure.log")
-    assert report_bytes(workspace) == before
+    fails_keeping_the_report(workspace, "gd_runs_figure", "logs/gd/runs_figure.log", before)
 
-    script.write_text(working, encoding="utf-8")
-    fixed = build(workspace)
-    assert fixed.returncode == 0, describe_failure(fixed)
-    assert_report_matches_the_current_state(workspace)
+    repair()
+    finishes_the_report(workspace)
 
 
 def test_a_failed_render_keeps_the_previous_report(workspace: Path) -> None:
@@ -153,18 +160,12 @@ def test_a_failed_render_keeps_the_previous_report(workspace: Path) -> None:
     stay whole in report/_site/, the build says so, and once fixed the same command finishes
     the report."""
     before = report_bytes(workspace)
-    script = workspace / "workflow" / "scripts" / "render.py"
-    working = script.read_text(encoding="utf-8")
-    script.write_text(working + '\nraise RuntimeError("render roto")\n', encoding="utf-8")
+    repair = break_script(workspace, "render.py", "render roto")
 
-    first = build(workspace)
-    assert_stopped_saying_why(first, "render", "logs/report/render.log")
-    assert report_bytes(workspace) == before
+    fails_keeping_the_report(workspace, "render", "logs/report/render.log", before)
 
-    script.write_text(working, encoding="utf-8")
-    fixed = build(workspace)
-    assert fixed.returncode == 0, describe_failure(fixed)
-    assert_report_matches_the_current_state(workspace)
+    repair()
+    finishes_the_report(workspace)
 
 
 def test_make_report_regenerates_a_summary_deleted_by_hand(workspace: Path) -> None:
